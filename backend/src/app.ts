@@ -1,0 +1,75 @@
+/**
+ * createApp: the whole HTTP surface, wired from services. Middleware order matters:
+ * request id → logger → client IP → secure headers → CORS → origin check → body limit.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { Scalar } from '@scalar/hono-api-reference'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { betterAuthHandler } from './auth/better-auth-mount.js'
+import { createRequireUser } from './auth/require-user.js'
+import { authRouter } from './auth/routes.js'
+import { createClientIpResolver } from './http/client-ip.js'
+import type { AppEnv } from './http/env.js'
+import { requestLogger } from './http/logger.js'
+import { HttpError, notFound, onError, problemResponse } from './http/problem.js'
+import { corsAllowlist, limitBody, originGuard } from './http/security.js'
+import { rejectInvalid } from './http/validation.js'
+import { opsRouter } from './ops/routes.js'
+import type { Services } from './services.js'
+
+export function createApp(services: Services) {
+  const { config, log, database, auth, tokens, callers, limits } = services
+  const trustedOrigins = new Set([config.publicUrl, ...config.corsOrigins])
+  const clientIp = createClientIpResolver(config.trustedProxies)
+  const requireUser = createRequireUser(callers)
+
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  app.onError(onError)
+  app.notFound(() => problemResponse(notFound('route')))
+
+  app.use(requestId({ limitLength: 64 }))
+  app.use(requestLogger(log))
+  app.use(async function resolveClientIp(c, next) {
+    c.set('clientIp', clientIp(c.env?.incoming?.socket.remoteAddress, c.req.header('x-forwarded-for')))
+    await next()
+  })
+  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }))
+  app.use('/api/*', corsAllowlist(trustedOrigins))
+  app.use(originGuard(trustedOrigins))
+  app.use(limitBody(config.bodyLimitBytes))
+
+  app.route('/', opsRouter({ database }))
+  // Our routes first: they own /api/auth/signup|signin|signout|token over Better Auth's.
+  app.route('/api', authRouter({ config, db: database.db, auth, tokens, callers, limits, requireUser }))
+  app.on(['GET', 'POST'], '/api/auth/*', betterAuthHandler({ auth, limits, config }))
+  app.all('/api/auth/*', () => {
+    throw new HttpError(405, 'Method Not Allowed', { headers: { Allow: 'GET, POST' } })
+  })
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT or session token',
+    description: 'An access token (JWT) from sign-in, or the session_token',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'better-auth.session_token',
+  })
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Taskwell API',
+      version: '1.0.0',
+      description: 'Multi-user task manager. Every error is an RFC 9457 problem document.',
+    },
+    servers: [{ url: config.publicUrl }],
+  })
+  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Taskwell API' }))
+
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,77 @@
+/**
+ * Access tokens: signed by Better Auth's jwt plugin (EdDSA, key in the `jwks` table),
+ * verified here locally against the public keys (RFC 8725): algorithm pinned to EdDSA,
+ * `iss`, `aud`, `exp` required and checked. Verifying touches no database.
+ */
+import { createLocalJWKSet, errors, type JSONWebKeySet, jwtVerify } from 'jose'
+import type { Config } from '../config.js'
+import type { Auth } from './auth.js'
+
+export type AccessClaims = { sub: string; sid: string; email: string; exp: number }
+
+export type IssuedToken = { token: string; expiresAt: Date }
+
+export type TokenService = {
+  issue(subject: { userId: string; email: string; sessionId: string }): Promise<IssuedToken>
+  /** The token's claims when its signature and claims hold; null otherwise. Ignores revocation. */
+  verify(token: string): Promise<AccessClaims | null>
+}
+
+/** A compact JWS has three base64url parts; session tokens have none of those dots. */
+export const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)
+
+/** Refetching keys on an unknown `kid` is allowed at most this often. */
+const KEY_REFRESH_MIN_INTERVAL_MS = 30_000
+
+export async function createTokenService(auth: Auth, config: Config): Promise<TokenService> {
+  const loadKeys = async () => createLocalJWKSet((await auth.api.getJwks()) as JSONWebKeySet)
+  let keys = await loadKeys()
+  let keysLoadedAt = Date.now()
+  const options = {
+    algorithms: ['EdDSA'],
+    issuer: config.publicUrl,
+    audience: config.publicUrl,
+    requiredClaims: ['sub', 'sid', 'exp', 'iat'],
+  }
+
+  async function verifyWithKeys(token: string) {
+    try {
+      return await jwtVerify(token, keys, options)
+    } catch (err) {
+      // Another instance may have created a newer key pair since we loaded ours.
+      if (err instanceof errors.JWKSNoMatchingKey && Date.now() - keysLoadedAt > KEY_REFRESH_MIN_INTERVAL_MS) {
+        keys = await loadKeys()
+        keysLoadedAt = Date.now()
+        return jwtVerify(token, keys, options)
+      }
+      throw err
+    }
+  }
+
+  return {
+    async issue({ userId, email, sessionId }) {
+      const iat = Math.floor(Date.now() / 1000)
+      const { token } = await auth.api.signJWT({ body: { payload: { sub: userId, sid: sessionId, email, iat } } })
+      return { token, expiresAt: new Date((iat + config.accessTokenTtlSeconds) * 1000) }
+    },
+
+    async verify(token) {
+      if (!looksLikeJwt(token)) return null
+      try {
+        const { payload } = await verifyWithKeys(token)
+        const { sub, sid, email, exp } = payload
+        if (
+          typeof sub !== 'string' ||
+          typeof sid !== 'string' ||
+          typeof email !== 'string' ||
+          typeof exp !== 'number'
+        ) {
+          return null
+        }
+        return { sub, sid, email, exp }
+      } catch {
+        return null
+      }
+    },
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Every environment variable Taskwell reads, parsed once with zod.
+ * `process.env` is read here and nowhere else.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def)
+
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+
+const origin = z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)
+
+/** An IP address or a CIDR block, as accepted by `TRUSTED_PROXIES`. */
+const ipOrCidr = z.string().refine((s) => {
+  const [ip, bits, ...rest] = s.split('/')
+  if (rest.length > 0 || !isIP(ip ?? '')) return false
+  if (bits === undefined) return true
+  const max = isIP(ip ?? '') === 4 ? 32 : 128
+  return /^\d+$/.test(bits) && Number(bits) <= max
+}, 'must be an IP address or CIDR block')
+
+const envSchema = z.object({
+  /** `production` makes BETTER_AUTH_SECRET required and cookies `Secure`. @default development */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** @default 4000 */
+  PORT: int(4000, 0, 65535),
+  /** Interface to listen on. @default all interfaces */
+  HOST: z.string().min(1).optional(),
+  /** postgres:// URL; unset → embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Where PGlite and the development secret live. @default ./data */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** At least 32 characters; signs cookies and encrypts the JWT private key. */
+  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Origin users reach the app at; JWT issuer and audience. @default http://localhost:PORT */
+  PUBLIC_URL: origin.optional(),
+  /** Extra browser origins allowed by CORS and Better Auth's CSRF check (comma-separated). */
+  CORS_ORIGINS: list.pipe(z.array(origin)),
+  /** Proxies whose X-Forwarded-For is believed (IPs or CIDR blocks, comma-separated). */
+  TRUSTED_PROXIES: list.pipe(z.array(ipOrCidr)),
+  /** @default info */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Access token (JWT) lifetime in seconds. @default 900 */
+  ACCESS_TOKEN_TTL_SECONDS: int(900, 30, 86_400),
+  /** Session lifetime in seconds, sliding. @default 604800 (7 days) */
+  SESSION_TTL_SECONDS: int(604_800, 300, 31_536_000),
+  /** How often a used session's expiry is pushed forward, in seconds. @default 86400 */
+  SESSION_UPDATE_AGE_SECONDS: int(86_400, 0, 31_536_000),
+  /** Minimum password length in code points (NIST 800-63B rev 4 asks 15 for single-factor). @default 8 */
+  PASSWORD_MIN_LENGTH: int(8, 8, 64),
+  /** @default 100 */
+  RATE_LIMIT_SIGNUP_PER_HOUR: int(100, 1),
+  /** Failed sign-ins per account per 15 minutes. @default 10 */
+  RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: int(10, 1),
+  /** Failed sign-ins per client IP per 15 minutes. @default 50 */
+  RATE_LIMIT_SIGNIN_FAILURES_PER_IP: int(50, 1),
+  /** Largest accepted request body in bytes. @default 65536 */
+  BODY_LIMIT_BYTES: int(65_536, 1024, 10_485_760),
+  /** Connections in the pg pool. @default 10 */
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+})
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string | undefined
+  databaseUrl: string | undefined
+  dataDir: string
+  secret: string
+  publicUrl: string
+  corsOrigins: readonly string[]
+  trustedProxies: readonly string[]
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
+  accessTokenTtlSeconds: number
+  sessionTtlSeconds: number
+  sessionUpdateAgeSeconds: number
+  passwordMinLength: number
+  rateLimits: Readonly<{ signupPerHour: number; signinFailuresPerAccount: number; signinFailuresPerIp: number }>
+  bodyLimitBytes: number
+  databasePoolSize: number
+  /** Set when the secret was generated for development; server.ts warns about it. */
+  generatedSecret: boolean
+}>
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws one ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
+  const parsed = envSchema.safeParse(blankAsUnset)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  const dataDir = resolve(e.DATA_DIR)
+  let secret = e.BETTER_AUTH_SECRET
+  let generatedSecret = false
+  if (!secret) {
+    if (e.NODE_ENV === 'production') {
+      throw new ConfigError('Invalid configuration:\n  BETTER_AUTH_SECRET: required when NODE_ENV=production')
+    }
+    secret = developmentSecret(dataDir)
+    generatedSecret = true
+  }
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    secret,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    corsOrigins: e.CORS_ORIGINS,
+    trustedProxies: e.TRUSTED_PROXIES,
+    logLevel: e.LOG_LEVEL,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    sessionUpdateAgeSeconds: e.SESSION_UPDATE_AGE_SECONDS,
+    passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    rateLimits: Object.freeze({
+      signupPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
+      signinFailuresPerAccount: e.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT,
+      signinFailuresPerIp: e.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
+    }),
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    generatedSecret,
+  })
+}
+
+/** A random secret kept in DATA_DIR so development sessions survive restarts. */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'auth-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(32).toString('base64url')
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 })
+  return secret
+}

@@ -1,0 +1,54 @@
+/**
+ * Browser-facing defences: secure headers, a CORS allowlist (credentials, never `*`),
+ * and an Origin check on state-changing requests (CSRF), and the body size limit.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import type { AppEnv } from './env.js'
+import { forbidden, HttpError } from './problem.js'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export function corsAllowlist(trustedOrigins: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
+  return cors({
+    origin: (origin) => (trustedOrigins.has(origin) ? origin : null),
+    credentials: true,
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowHeaders: ['Content-Type', 'Authorization'],
+    exposeHeaders: ['Location', 'Retry-After', 'WWW-Authenticate'],
+    maxAge: 600,
+  })
+}
+
+/**
+ * A state-changing request from a browser must come from a trusted origin. Requests with
+ * no Origin (curl, servers) carry no ambient credentials a page could abuse, unless they
+ * send a cookie from a cross-site context, which Sec-Fetch-Site reveals.
+ */
+export function originGuard(trustedOrigins: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
+  return async function checkOrigin(c, next) {
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const origin = c.req.header('origin')
+      if (origin !== undefined && !trustedOrigins.has(origin)) throw forbidden('Cross-origin request refused')
+      const site = c.req.header('sec-fetch-site')
+      if (origin === undefined && c.req.header('cookie') && site && site !== 'same-origin' && site !== 'none') {
+        throw forbidden('Cross-site request refused')
+      }
+    }
+    await next()
+  }
+}
+
+export function limitBody(maxSize: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new HttpError(413, 'Content Too Large', {
+        detail: `The request body must be at most ${maxSize} bytes`,
+        // The rest of the body is not read; do not reuse this connection for another request.
+        headers: { Connection: 'close' },
+      })
+    },
+  })
+}

@@ -1,0 +1,57 @@
+/**
+ * Request-body plumbing shared by every JSON route: 415 for non-JSON, 400 for bytes
+ * that are not UTF-8 or not JSON, and 422 listing every invalid field.
+ */
+import type { Hook } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
+import type { ZodError } from 'zod'
+import type { AppEnv } from './env.js'
+import { badRequest, type FieldError, HttpError, unprocessable } from './problem.js'
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Checks the body is JSON, with the errors API.md promises; routes then validate it. */
+export const jsonBody: MiddlewareHandler<AppEnv> = async function jsonBody(c, next) {
+  if (!JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '')) {
+    throw new HttpError(415, 'Unsupported Media Type', { detail: 'Send the body as application/json' })
+  }
+  let text: string
+  try {
+    text = utf8.decode(await c.req.arrayBuffer())
+  } catch (err) {
+    if (err instanceof HttpError) throw err
+    throw badRequest('The request body is not valid UTF-8')
+  }
+  try {
+    JSON.parse(text)
+  } catch {
+    throw badRequest('The request body is not valid JSON')
+  }
+  await next() // Hono's validator re-reads the cached body
+}
+
+export function fieldErrors(error: ZodError): FieldError[] {
+  const errors: FieldError[] = []
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join('.')
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ field: path ? `${path}.${key}` : key, message: 'Unknown field' })
+    } else {
+      errors.push({ field: path || 'body', message: issue.message })
+    }
+  }
+  return errors
+}
+
+/** `defaultHook` for OpenAPIHono routers: any validation failure is one 422. */
+export const rejectInvalid: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (!result.success) throw unprocessable(fieldErrors(result.error as ZodError))
+}
+
+/** A string with no NUL or other C0 control characters except tab and newline. */
+export const cleanString = () =>
+  z
+    .string()
+    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'Must not contain control characters')

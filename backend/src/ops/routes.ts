@@ -1,0 +1,46 @@
+/** Liveness and readiness probes (API.md "Operations"). */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Database } from '../db/client.js'
+import type { AppEnv } from '../http/env.js'
+import { errors, jsonResponse } from '../http/openapi.js'
+import { serviceUnavailable } from '../http/problem.js'
+
+const READY_TIMEOUT_MS = 1_000
+const StatusSchema = z.object({ status: z.literal('ok') }).openapi('Status')
+
+export function opsRouter({ database }: { database: Database }) {
+  const router = new OpenAPIHono<AppEnv>()
+
+  const health = createRoute({
+    method: 'get',
+    path: '/healthz',
+    tags: ['Operations'],
+    summary: 'Liveness: 200 while the process runs',
+    responses: { 200: jsonResponse(StatusSchema, 'Running') },
+  })
+  router.openapi(health, (c) => c.json({ status: 'ok' as const }, 200))
+
+  const ready = createRoute({
+    method: 'get',
+    path: '/readyz',
+    tags: ['Operations'],
+    summary: 'Readiness: 200 when the database answers, 503 otherwise',
+    responses: { 200: jsonResponse(StatusSchema, 'Ready'), ...errors(503) },
+  })
+  router.openapi(ready, async (c) => {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), READY_TIMEOUT_MS)
+    })
+    try {
+      await Promise.race([database.ping(), timeout])
+    } catch {
+      throw serviceUnavailable('The database is not answering')
+    } finally {
+      clearTimeout(timer)
+    }
+    return c.json({ status: 'ok' as const }, 200)
+  })
+
+  return router
+}

@@ -1,0 +1,63 @@
+/**
+ * The entry point and the only file with side effects:
+ * config → database → migrations → services → app → listen → drain on SIGTERM.
+ */
+import { join } from 'node:path'
+import { createApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { openDb } from './db/client.js'
+import { migrate } from './db/migrate.js'
+import { listen } from './http/listen.js'
+import { createLogger } from './http/logger.js'
+import { createServices } from './services.js'
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    console.error(err.message)
+    process.exit(1)
+  }
+  const log = createLogger(config.logLevel)
+  if (config.generatedSecret) {
+    log.warn(
+      `BETTER_AUTH_SECRET is not set: using a generated development secret kept in ${join(config.dataDir, 'auth-secret')}`,
+    )
+  }
+
+  const database = await openDb({
+    url: config.databaseUrl,
+    dataDir: join(config.dataDir, 'pglite'),
+    poolSize: config.databasePoolSize,
+    onPoolError: (err) => log.warn({ err }, 'idle database connection failed'),
+  })
+  await migrate(database)
+  const services = await createServices(config, database, log)
+  const app = createApp(services)
+  const http = await listen(app.fetch, config.port, config.host)
+
+  const where = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${join(config.dataDir, 'pglite')}`
+  log.info({ url: http.url, database: where }, 'Taskwell API listening')
+  console.log(`\n  Taskwell API ready at ${http.url}  (docs: ${http.url}/api/docs, database: ${where})\n`)
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down: draining connections')
+    await http.close()
+    await services.close()
+    await database.close()
+    log.info('stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+main().catch((err: unknown) => {
+  console.error('Taskwell failed to start:', err instanceof Error ? err.message : err)
+  process.exit(1)
+})

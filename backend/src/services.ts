@@ -1,0 +1,38 @@
+/**
+ * Builds the long-lived services an app needs from a config and an open database.
+ * server.ts and the tests both start here; nothing happens at import time.
+ */
+import type { Logger } from 'pino'
+import { type Auth, createAuth } from './auth/auth.js'
+import { type AuthLimits, createAuthLimits } from './auth/limits.js'
+import { preloadPasswordPolicy } from './auth/password.js'
+import { createRateLimiter } from './auth/rate-limit.js'
+import { type CallerResolver, createCallerResolver } from './auth/require-user.js'
+import { createRevocations, type Revocations } from './auth/revocation.js'
+import { createTokenService, type TokenService } from './auth/tokens.js'
+import type { Config } from './config.js'
+import type { Database } from './db/client.js'
+
+export type Services = {
+  config: Config
+  database: Database
+  log: Logger
+  auth: Auth
+  tokens: TokenService
+  revocations: Revocations
+  callers: CallerResolver
+  limits: AuthLimits
+  /** Stops background work (the revocation listener); the database is the caller's to close. */
+  close(): Promise<void>
+}
+
+export async function createServices(config: Config, database: Database, log: Logger): Promise<Services> {
+  preloadPasswordPolicy()
+  const revocations = createRevocations({ database, accessTokenTtlSeconds: config.accessTokenTtlSeconds, log })
+  await revocations.start()
+  const auth = createAuth({ config, db: database.db, revocations })
+  const tokens = await createTokenService(auth, config)
+  const callers = createCallerResolver({ auth, tokens, revocations })
+  const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits)
+  return { config, database, log, auth, tokens, revocations, callers, limits, close: () => revocations.close() }
+}
