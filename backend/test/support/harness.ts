@@ -1,0 +1,156 @@
+/**
+ * Test harness: a real app on a real port over a real database.
+ * PGlite (in memory) always; the PostgreSQL of TEST_DATABASE_URL too when it is set.
+ * One database per driver per test file (PGlite takes seconds to start); tests stay
+ * apart by using fresh users, never by relying on an empty database.
+ */
+import { randomUUID } from 'node:crypto'
+import { createApp } from '../../src/app.js'
+import { type Config, loadConfig } from '../../src/config.js'
+import { type Database, openDb } from '../../src/db/client.js'
+import { migrate } from '../../src/db/migrate.js'
+import { type Listening, listen } from '../../src/http/listen.js'
+import { createLogger } from '../../src/http/logger.js'
+import { createServices, type Services } from '../../src/services.js'
+
+export type Driver = 'pglite' | 'pg'
+
+/** The drivers every database test runs on. */
+export function drivers(): Driver[] {
+  return process.env.TEST_DATABASE_URL ? ['pglite', 'pg'] : ['pglite']
+}
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long'
+
+const databases = new Map<Driver, Promise<Database>>()
+
+/** The file's shared, migrated database for `driver`. */
+export function testDatabase(driver: Driver): Promise<Database> {
+  let db = databases.get(driver)
+  if (!db) {
+    db = (async () => {
+      const database = await openDb({ url: driver === 'pg' ? process.env.TEST_DATABASE_URL : undefined })
+      await migrate(database)
+      return database
+    })()
+    databases.set(driver, db)
+  }
+  return db
+}
+
+/** Closes the file's databases; call from a top-level `after`. */
+export async function closeDatabases(): Promise<void> {
+  for (const db of databases.values()) await (await db).close()
+  databases.clear()
+}
+
+export type TestApp = {
+  url: string
+  config: Config
+  services: Services
+  http: Listening
+  fetch(path: string, init?: RequestInit): Promise<Response>
+  /** POST with a JSON body (and optional bearer token). */
+  post(path: string, body: unknown, init?: { token?: string; headers?: Record<string, string> }): Promise<Response>
+  /** GET with an optional bearer token. */
+  get(path: string, token?: string, headers?: Record<string, string>): Promise<Response>
+  /** Signs up a fresh user through the seed route and returns the result. */
+  signup(options?: { email?: string; password?: string; name?: string }): Promise<SignedIn>
+  close(): Promise<void>
+}
+
+export type SignedIn = {
+  user: { id: string; email: string; name: string; created_at: string }
+  token: string
+  expires_at: string
+  session_token: string
+  /** `name=value` of the session cookie, ready for a Cookie header. */
+  cookie: string
+  password: string
+}
+
+export const STRONG_PASSWORD = 'a sturdy passphrase 42'
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}@example.com`
+}
+
+/** Generous limits so tests do not trip over each other; limit tests lower them. */
+const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  BETTER_AUTH_SECRET: TEST_SECRET,
+  LOG_LEVEL: 'silent',
+  RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
+  RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: '1000000',
+  RATE_LIMIT_SIGNIN_FAILURES_PER_IP: '1000000',
+}
+
+export async function startTestApp(driver: Driver, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await testDatabase(driver)
+  // PUBLIC_URL must name the port we listen on; take a free one first.
+  const http = await listen(() => new Response(null, { status: 503 }), 0, '127.0.0.1')
+  const port = Number(new URL(http.url).port)
+  await http.close()
+  const config = loadConfig({ ...TEST_ENV, PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, ...env })
+  const services = await createServices(config, database, createLogger(config.logLevel))
+  const app = createApp(services)
+  const server = await listen(app.fetch, port, '127.0.0.1')
+  const url = `http://127.0.0.1:${port}`
+
+  const fetchPath = (path: string, init?: RequestInit) => fetch(url + path, init)
+  const testApp: TestApp = {
+    url,
+    config,
+    services,
+    http: server,
+    fetch: fetchPath,
+    post: (path, body, init = {}) =>
+      fetchPath(path, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+          ...init.headers,
+        },
+        body: JSON.stringify(body),
+      }),
+    get: (path, token, headers = {}) =>
+      fetchPath(path, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } }),
+    async signup(options = {}) {
+      const password = options.password ?? STRONG_PASSWORD
+      const res = await testApp.post('/api/auth/signup', {
+        email: options.email ?? uniqueEmail(),
+        password,
+        ...(options.name ? { name: options.name } : {}),
+      })
+      if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`)
+      const body = (await res.json()) as Omit<SignedIn, 'cookie' | 'password'>
+      return { ...body, cookie: sessionCookie(res), password }
+    },
+    async close() {
+      await server.close(1_000)
+      await services.close()
+    },
+  }
+  return testApp
+}
+
+/** The `name=value` of the session cookie a response set. */
+export function sessionCookie(res: Response): string {
+  const cookie = res.headers.getSetCookie().find((c) => /session_token=[^;]+/.test(c))
+  return cookie ? (cookie.split(';')[0] as string) : ''
+}
+
+/** Reads a problem document, checking its media type on the way. */
+export async function problem(res: Response) {
+  const type = res.headers.get('content-type') ?? ''
+  if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${type}: ${await res.text()}`)
+  return (await res.json()) as {
+    type: string
+    title: string
+    status: number
+    detail?: string
+    code?: string
+    errors?: { field: string; message: string }[]
+  }
+}
