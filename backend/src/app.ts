@@ -17,6 +17,7 @@ import { corsAllowlist, limitBody, originGuard } from './http/security.js'
 import { rejectInvalid } from './http/validation.js'
 import { opsRouter } from './ops/routes.js'
 import type { Services } from './services.js'
+import { tasksRouter } from './tasks/routes.js'
 
 export function createApp(services: Services) {
   const { config, log, database, auth, tokens, callers, limits } = services
@@ -46,6 +47,7 @@ export function createApp(services: Services) {
   app.all('/api/auth/*', () => {
     throw new HttpError(405, 'Method Not Allowed', { headers: { Allow: 'GET, POST' } })
   })
+  app.route('/api', tasksRouter({ db: database.db, requireUser }))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

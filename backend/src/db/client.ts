@@ -3,6 +3,7 @@
  * a `pg` Pool otherwise. Callers get one Drizzle type and do not care which.
  */
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -37,7 +38,8 @@ export type OpenDbOptions = {
 
 export async function openDb(options: OpenDbOptions): Promise<Database> {
   if (options.url) return openPg(options.url, options)
-  const pglite = new PGlite(options.dataDir)
+  // pg_trgm backs the task search index; PGlite loads extensions explicitly.
+  const pglite = new PGlite(options.dataDir, { extensions: { pg_trgm } })
   await pglite.waitReady
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db
   return {

@@ -3,7 +3,8 @@
  * Better Auth's tables use its camelCase field names as property names (its adapter
  * requires that); the columns themselves are snake_case.
  */
-import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import { boolean, index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
@@ -100,6 +101,40 @@ export const rateLimit = pgTable('rate_limit', {
   count: integer('count').notNull(),
   resetAt: timestamp('reset_at', { withTimezone: true, mode: 'date' }).notNull(),
 })
+
+/**
+ * A user's task. Timestamps have millisecond precision so that the values in a
+ * pagination cursor (JavaScript Dates) compare exactly with the stored ones.
+ * `priority` is 0 (low), 1 (medium), 2 (high) so that it sorts by meaning.
+ */
+export const task = pgTable(
+  'task',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    completed: boolean('completed').notNull().default(false),
+    priority: smallint('priority').notNull().default(1),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    dueAt: timestamp('due_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+  },
+  (t) => [
+    index('task_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
+    index('task_user_updated_idx').on(t.userId, t.updatedAt, t.id),
+    index('task_user_due_idx').on(t.userId, t.dueAt, t.id),
+    index('task_tags_idx').using('gin', t.tags),
+    // Case-insensitive substring search (`q`) over title and description.
+    index('task_search_trgm_idx').using('gin', sql`(${t.title} || ' ' || ${t.description}) gin_trgm_ops`),
+  ],
+)
+
+export type TaskRow = typeof task.$inferSelect
 
 export const authSchema = { user, session, account, verification, jwks }
 

@@ -32,6 +32,13 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async function jsonBody(c, ne
   await next() // Hono's validator re-reads the cached body
 }
 
+/** For routes whose body is optional: none at all is fine, anything else must be JSON. */
+export const optionalJsonBody: MiddlewareHandler<AppEnv> = async function optionalJsonBody(c, next) {
+  const hasBody = c.req.header('content-type') !== undefined || Number(c.req.header('content-length') ?? 0) > 0
+  if (hasBody || c.req.header('transfer-encoding')) return jsonBody(c, next)
+  await next()
+}
+
 export function fieldErrors(error: ZodError): FieldError[] {
   const errors: FieldError[] = []
   for (const issue of error.issues) {

@@ -1,0 +1,172 @@
+/**
+ * Every task query. Each takes the owner's id and scopes by it in SQL: another user's
+ * task is never read, changed or counted, not even to be filtered out afterwards.
+ */
+import { randomUUID } from 'node:crypto'
+import { and, asc, desc, eq, gt, gte, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import type { Db } from '../db/client.js'
+import { type TaskRow, task } from '../db/schema.js'
+import type { Cursor, CursorKey } from './cursor.js'
+import type { ListQuery, Priority, Sort, TaskInput, TaskJson, TaskPatch } from './schemas.js'
+
+const PRIORITY_VALUE: Record<Priority, number> = { low: 0, medium: 1, high: 2 }
+const PRIORITY_NAME: readonly Priority[] = ['low', 'medium', 'high']
+
+export function toTaskJson(row: TaskRow): TaskJson {
+  return {
+    id: row.id,
+    user_id: row.userId,
+    title: row.title,
+    description: row.description,
+    completed: row.completed,
+    priority: PRIORITY_NAME[row.priority] ?? 'medium',
+    tags: row.tags,
+    due_at: row.dueAt?.toISOString() ?? null,
+    completed_at: row.completedAt?.toISOString() ?? null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  }
+}
+
+const SORT_COLUMN = {
+  created_at: task.createdAt,
+  updated_at: task.updatedAt,
+  due_at: task.dueAt,
+  priority: task.priority,
+  title: task.title,
+} as const
+
+/** The cursor key of a row for a sort: what `keysetAfter` compares against. */
+function sortKey(row: TaskRow, sort: Sort): CursorKey {
+  switch (sort) {
+    case 'created_at':
+      return row.createdAt.toISOString()
+    case 'updated_at':
+      return row.updatedAt.toISOString()
+    case 'due_at':
+      return row.dueAt?.toISOString() ?? null
+    case 'priority':
+      return row.priority
+    case 'title':
+      return row.title
+  }
+}
+
+function keyValue(sort: Sort, key: CursorKey): Date | number | string | null {
+  if (key === null) return null
+  return sort === 'created_at' || sort === 'updated_at' || sort === 'due_at' ? new Date(key) : key
+}
+
+/** Rows strictly after the cursor in (key, id) order; tasks without `due_at` come last either way. */
+function keysetAfter(cursor: Cursor): SQL | undefined {
+  const column = SORT_COLUMN[cursor.sort]
+  const beyond = cursor.order === 'asc' ? gt : lt
+  const value = keyValue(cursor.sort, cursor.key)
+  if (value === null) return and(isNull(column), beyond(task.id, cursor.id))
+  const after = or(beyond(column, value), and(eq(column, value), beyond(task.id, cursor.id)))
+  return cursor.sort === 'due_at' ? or(after, isNull(column)) : after
+}
+
+/** `%`, `_` and `\` in a search are literal characters (API.md). */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+export type ListOptions = Omit<ListQuery, 'cursor'> & { cursor: Cursor | undefined }
+
+export async function listTasks(db: Db, userId: string, options: ListOptions) {
+  const { sort, order, limit } = options
+  const where: (SQL | undefined)[] = [eq(task.userId, userId)]
+  if (options.status !== 'all') where.push(eq(task.completed, options.status === 'completed'))
+  if (options.q) where.push(sql`(${task.title} || ' ' || ${task.description}) ilike ${`%${escapeLike(options.q)}%`}`)
+  if (options.priority) where.push(eq(task.priority, PRIORITY_VALUE[options.priority]))
+  if (options.tag?.length) where.push(sql`${task.tags} @> ${sql.param(options.tag)}::text[]`)
+  if (options.due_before) where.push(lt(task.dueAt, options.due_before))
+  if (options.due_after) where.push(gte(task.dueAt, options.due_after))
+  if (options.cursor) where.push(keysetAfter(options.cursor))
+
+  const column = SORT_COLUMN[sort]
+  const direction = order === 'asc' ? asc : desc
+  const byKey = sort === 'due_at' ? sql`${column} ${sql.raw(order)} nulls last` : direction(column)
+  const rows = await db
+    .select()
+    .from(task)
+    .where(and(...where))
+    .orderBy(byKey, direction(task.id))
+    .limit(limit + 1)
+
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  const next = rows.length > limit && last ? { sort, order, key: sortKey(last, sort), id: last.id } : undefined
+  return { rows: page, next }
+}
+
+export async function findTask(db: Db, userId: string, id: string): Promise<TaskRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(task)
+    .where(and(eq(task.userId, userId), eq(task.id, id)))
+  return row
+}
+
+function editableColumns(input: Partial<TaskInput>) {
+  return {
+    ...(input.title !== undefined ? { title: input.title } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(input.priority !== undefined ? { priority: PRIORITY_VALUE[input.priority] } : {}),
+    ...(input.tags !== undefined ? { tags: input.tags } : {}),
+    ...(input.due_at !== undefined ? { dueAt: input.due_at } : {}),
+  }
+}
+
+export async function createTask(db: Db, userId: string, input: TaskInput): Promise<TaskRow> {
+  const now = new Date()
+  const [row] = await db
+    .insert(task)
+    .values({ id: randomUUID(), userId, ...editableColumns(input), title: input.title, createdAt: now, updatedAt: now })
+    .returning()
+  return row as TaskRow
+}
+
+/** PUT and PATCH: the given editable fields change; undefined when there is no such task. */
+export async function updateTask(
+  db: Db,
+  userId: string,
+  id: string,
+  changes: TaskInput | TaskPatch,
+): Promise<TaskRow | undefined> {
+  const [row] = await db
+    .update(task)
+    .set({ ...editableColumns(changes), updatedAt: new Date() })
+    .where(and(eq(task.userId, userId), eq(task.id, id)))
+    .returning()
+  return row
+}
+
+/** Sets completion, or toggles it when `completed` is undefined; one atomic statement. */
+export async function setCompletion(
+  db: Db,
+  userId: string,
+  id: string,
+  completed: boolean | undefined,
+): Promise<TaskRow | undefined> {
+  const now = new Date()
+  const target = completed === undefined ? sql`not ${task.completed}` : sql`${completed}::boolean`
+  const [row] = await db
+    .update(task)
+    .set({
+      completed: target,
+      // Completing a completed task keeps its original completion time.
+      completedAt: sql`case when ${target} then coalesce(${task.completedAt}, ${now}::timestamptz) else null end`,
+      updatedAt: now,
+    })
+    .where(and(eq(task.userId, userId), eq(task.id, id)))
+    .returning()
+  return row
+}
+
+export async function deleteTask(db: Db, userId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(task)
+    .where(and(eq(task.userId, userId), eq(task.id, id)))
+    .returning({ id: task.id })
+  return rows.length > 0
+}

@@ -1,0 +1,160 @@
+/**
+ * The task API: /api/{user_id}/tasks[/{id}[/complete]]. Every route needs credentials;
+ * a path naming another user is 403, a task that is missing or someone else's is 404.
+ */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
+import type { Db } from '../db/client.js'
+import type { AppEnv } from '../http/env.js'
+import { bearerSecurity, errors, jsonRequest, jsonResponse } from '../http/openapi.js'
+import { forbidden, notFound, unprocessable } from '../http/problem.js'
+import { jsonBody, optionalJsonBody, rejectInvalid } from '../http/validation.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
+import { createTask, deleteTask, findTask, listTasks, setCompletion, toTaskJson, updateTask } from './queries.js'
+import {
+  CompleteSchema,
+  ListQuerySchema,
+  TaskIdParams,
+  TaskInputSchema,
+  TaskListSchema,
+  TaskPatchSchema,
+  TaskSchema,
+  UserIdParam,
+} from './schemas.js'
+
+export type TasksDeps = { db: Db; requireUser: MiddlewareHandler<AppEnv> }
+
+const TAGS = ['Tasks']
+
+/** API.md: the path's user must be the caller; says nothing about whether that user exists. */
+const callerOwnsPath: MiddlewareHandler<AppEnv> = async function callerOwnsPath(c, next) {
+  if (c.req.param('user_id') !== c.var.caller.userId) throw forbidden('You can only access your own tasks')
+  await next()
+}
+
+const taskNotFound = () => notFound('task')
+
+export function tasksRouter({ db, requireUser }: TasksDeps) {
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
+  // Authentication, then ownership, before any validation: a stranger learns nothing.
+  router.use('/:user_id/tasks', requireUser, callerOwnsPath)
+  router.use('/:user_id/tasks/*', requireUser, callerOwnsPath)
+
+  const common = { tags: TAGS, security: bearerSecurity }
+  const denied = errors(401, 403)
+
+  const listRoute = createRoute({
+    ...common,
+    method: 'get',
+    path: '/{user_id}/tasks',
+    summary: 'List my tasks (filter, search, sort, paginate)',
+    description:
+      '`tag` may repeat (all must match). `due_before` is exclusive, `due_after` inclusive; tasks without a due date are left out when either is given and sort last in both orders. Pass `next_cursor` back as `cursor` with the same `sort` and `order`.',
+    request: { params: UserIdParam, query: ListQuerySchema },
+    responses: { 200: jsonResponse(TaskListSchema, 'A page of tasks'), ...denied, ...errors(422) },
+  })
+  router.openapi(listRoute, async (c) => {
+    const { cursor: cursorText, ...query } = c.req.valid('query')
+    const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText, query.sort, query.order)
+    if (cursorText !== undefined && !cursor) {
+      throw unprocessable([{ field: 'cursor', message: 'cursor is not valid for this sort and order' }])
+    }
+    const { rows, next } = await listTasks(db, c.var.caller.userId, { ...query, cursor })
+    return c.json({ items: rows.map(toTaskJson), next_cursor: next ? encodeCursor(next) : null }, 200)
+  })
+
+  const createTaskRoute = createRoute({
+    ...common,
+    method: 'post',
+    path: '/{user_id}/tasks',
+    summary: 'Create a task',
+    middleware: [jsonBody] as const,
+    request: { params: UserIdParam, body: jsonRequest(TaskInputSchema) },
+    responses: { 201: jsonResponse(TaskSchema, 'Created'), ...denied, ...errors(400, 413, 415, 422) },
+  })
+  router.openapi(createTaskRoute, async (c) => {
+    const { user_id } = c.req.valid('param')
+    const row = await createTask(db, c.var.caller.userId, c.req.valid('json'))
+    return c.json(toTaskJson(row), 201, { Location: `/api/${encodeURIComponent(user_id)}/tasks/${row.id}` })
+  })
+
+  const readRoute = createRoute({
+    ...common,
+    method: 'get',
+    path: '/{user_id}/tasks/{id}',
+    summary: 'Read one task',
+    request: { params: TaskIdParams },
+    responses: { 200: jsonResponse(TaskSchema, 'The task'), ...denied, ...errors(404) },
+  })
+  router.openapi(readRoute, async (c) => {
+    const row = await findTask(db, c.var.caller.userId, c.req.valid('param').id)
+    if (!row) throw taskNotFound()
+    return c.json(toTaskJson(row), 200)
+  })
+
+  const replaceRoute = createRoute({
+    ...common,
+    method: 'put',
+    path: '/{user_id}/tasks/{id}',
+    summary: 'Replace the editable fields (omitted ones reset to their defaults)',
+    middleware: [jsonBody] as const,
+    request: { params: TaskIdParams, body: jsonRequest(TaskInputSchema) },
+    responses: { 200: jsonResponse(TaskSchema, 'Updated'), ...denied, ...errors(400, 404, 413, 415, 422) },
+  })
+  router.openapi(replaceRoute, async (c) => {
+    const row = await updateTask(db, c.var.caller.userId, c.req.valid('param').id, c.req.valid('json'))
+    if (!row) throw taskNotFound()
+    return c.json(toTaskJson(row), 200)
+  })
+
+  const patchRoute = createRoute({
+    ...common,
+    method: 'patch',
+    path: '/{user_id}/tasks/{id}',
+    summary: 'Change some editable fields',
+    middleware: [jsonBody] as const,
+    request: { params: TaskIdParams, body: jsonRequest(TaskPatchSchema) },
+    responses: { 200: jsonResponse(TaskSchema, 'Updated'), ...denied, ...errors(400, 404, 413, 415, 422) },
+  })
+  router.openapi(patchRoute, async (c) => {
+    const row = await updateTask(db, c.var.caller.userId, c.req.valid('param').id, c.req.valid('json'))
+    if (!row) throw taskNotFound()
+    return c.json(toTaskJson(row), 200)
+  })
+
+  const deleteRoute = createRoute({
+    ...common,
+    method: 'delete',
+    path: '/{user_id}/tasks/{id}',
+    summary: 'Delete a task',
+    request: { params: TaskIdParams },
+    responses: { 204: { description: 'Deleted' }, ...denied, ...errors(404) },
+  })
+  router.openapi(deleteRoute, async (c) => {
+    if (!(await deleteTask(db, c.var.caller.userId, c.req.valid('param').id))) throw taskNotFound()
+    return c.body(null, 204)
+  })
+
+  const completeRoute = createRoute({
+    ...common,
+    method: 'patch',
+    path: '/{user_id}/tasks/{id}/complete',
+    summary: 'Toggle completion, or set it with { "completed": bool }',
+    description: 'With no body (and no Content-Type) the completion flips; with a body it is set (idempotent).',
+    middleware: [optionalJsonBody] as const,
+    request: {
+      params: TaskIdParams,
+      body: { required: false, content: { 'application/json': { schema: CompleteSchema } } },
+    },
+    responses: { 200: jsonResponse(TaskSchema, 'Updated'), ...denied, ...errors(400, 404, 413, 415, 422) },
+  })
+  router.openapi(completeRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const { completed } = c.req.valid('json') as { completed?: boolean }
+    const row = await setCompletion(db, c.var.caller.userId, id, completed)
+    if (!row) throw taskNotFound()
+    return c.json(toTaskJson(row), 200)
+  })
+
+  return router
+}
