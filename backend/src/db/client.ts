@@ -39,7 +39,7 @@ export type OpenDbOptions = {
 export async function openDb(options: OpenDbOptions): Promise<Database> {
   if (options.url) return openPg(options.url, options)
   // pg_trgm backs the task search index; PGlite loads extensions explicitly.
-  const pglite = new PGlite(options.dataDir, { extensions: { pg_trgm } })
+  const pglite = new PGlite({ dataDir: options.dataDir, extensions: { pg_trgm } })
   await pglite.waitReady
   const db = drizzlePglite({ client: pglite, schema }) as unknown as Db
   return {

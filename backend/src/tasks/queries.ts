@@ -72,7 +72,8 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 export type ListOptions = Omit<ListQuery, 'cursor'> & { cursor: Cursor | undefined }
 
-export async function listTasks(db: Db, userId: string, options: ListOptions) {
+/** The list query itself (also used by the benchmark's bare baseline, to run the same SQL). */
+export function listTasksQuery(db: Db, userId: string, options: ListOptions) {
   const { sort, order, limit } = options
   const where: (SQL | undefined)[] = [eq(task.userId, userId)]
   if (options.status !== 'all') where.push(eq(task.completed, options.status === 'completed'))
@@ -86,13 +87,17 @@ export async function listTasks(db: Db, userId: string, options: ListOptions) {
   const column = SORT_COLUMN[sort]
   const direction = order === 'asc' ? asc : desc
   const byKey = sort === 'due_at' ? sql`${column} ${sql.raw(order)} nulls last` : direction(column)
-  const rows = await db
+  return db
     .select()
     .from(task)
     .where(and(...where))
     .orderBy(byKey, direction(task.id))
     .limit(limit + 1)
+}
 
+export async function listTasks(db: Db, userId: string, options: ListOptions) {
+  const { sort, order, limit } = options
+  const rows = await listTasksQuery(db, userId, options)
   const page = rows.slice(0, limit)
   const last = page.at(-1)
   const next = rows.length > limit && last ? { sort, order, key: sortKey(last, sort), id: last.id } : undefined

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { closeDatabases, startTestApp, type TestApp } from './support/harness.js'
+
+after(closeDatabases)
+
+/** Every route API.md names, as OpenAPI spells paths. */
+const CONTRACT_ROUTES = [
+  ['post', '/api/auth/signup'],
+  ['post', '/api/auth/signin'],
+  ['post', '/api/auth/signout'],
+  ['get', '/api/auth/token'],
+  ['get', '/api/me'],
+  ['get', '/api/{user_id}/tasks'],
+  ['post', '/api/{user_id}/tasks'],
+  ['get', '/api/{user_id}/tasks/{id}'],
+  ['put', '/api/{user_id}/tasks/{id}'],
+  ['patch', '/api/{user_id}/tasks/{id}'],
+  ['delete', '/api/{user_id}/tasks/{id}'],
+  ['patch', '/api/{user_id}/tasks/{id}/complete'],
+  ['get', '/healthz'],
+  ['get', '/readyz'],
+] as const
+
+type Operation = { responses: Record<string, unknown>; security?: unknown[]; requestBody?: unknown }
+type Document = {
+  openapi: string
+  paths: Record<string, Record<string, Operation>>
+  components: { schemas: Record<string, unknown> }
+}
+
+describe('the OpenAPI document', () => {
+  let t: TestApp
+  let doc: Document
+  before(async () => {
+    t = await startTestApp('pglite')
+    const res = await t.get('/api/openapi.json')
+    assert.equal(res.status, 200)
+    doc = (await res.json()) as Document
+  })
+  after(() => t.close())
+
+  it('is OpenAPI 3.1', () => {
+    assert.match(doc.openapi, /^3\.1\./)
+  })
+
+  for (const [method, path] of CONTRACT_ROUTES) {
+    it(`documents ${method.toUpperCase()} ${path} with its error responses`, () => {
+      const operation = doc.paths[path]?.[method]
+      assert.ok(operation, `${method} ${path} is missing`)
+      const statuses = Object.keys(operation.responses)
+      assert.ok(
+        statuses.some((s) => s.startsWith('2')),
+        'a success response',
+      )
+      const protectedRoute = path.includes('{user_id}') || path === '/api/me'
+      if (protectedRoute) {
+        assert.ok(statuses.includes('401'), '401 documented')
+        assert.ok(operation.security?.length, 'security documented')
+      }
+    })
+  }
+
+  it('describes request bodies with the schemas that validate them', () => {
+    const create = doc.paths['/api/{user_id}/tasks']?.post?.requestBody as {
+      content: Record<string, { schema: { $ref?: string } }>
+    }
+    assert.equal(create.content['application/json']?.schema.$ref, '#/components/schemas/TaskInput')
+    const input = doc.components.schemas.TaskInput as {
+      properties: Record<string, unknown>
+      additionalProperties?: unknown
+    }
+    assert.deepEqual(Object.keys(input.properties).sort(), ['description', 'due_at', 'priority', 'tags', 'title'])
+    assert.equal(input.additionalProperties, false, 'strict: unknown fields are refused')
+    assert.ok(doc.components.schemas.Problem, 'the problem document is described')
+  })
+
+  it('is browsable at /api/docs', async () => {
+    const res = await t.get('/api/docs')
+    assert.equal(res.status, 200)
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/)
+    assert.match(await res.text(), /\/api\/openapi\.json/)
+  })
+})
