@@ -30,7 +30,7 @@ export async function createServices(config: Config, database: Database, log: Lo
   preloadPasswordPolicy()
   const revocations = createRevocations({ database, accessTokenTtlSeconds: config.accessTokenTtlSeconds, log })
   await revocations.start()
-  const auth = createAuth({ config, db: database.db, revocations })
+  const auth = createAuth({ config, db: database.db, revocations, log })
   const tokens = await createTokenService(auth, config)
   const callers = createCallerResolver({ auth, tokens, revocations })
   const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits)

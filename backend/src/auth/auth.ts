@@ -5,6 +5,7 @@
 import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { bearer, jwt } from 'better-auth/plugins'
+import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
 import { authSchema } from '../db/schema.js'
@@ -14,9 +15,10 @@ import type { Revocations } from './revocation.js'
 /** Set by our server from the socket (and trusted proxies); any client-sent value is overwritten. */
 export const CLIENT_IP_HEADER = 'x-taskwell-client-ip'
 
-export type AuthDeps = { config: Config; db: Db; revocations: Revocations }
+export type AuthDeps = { config: Config; db: Db; revocations: Revocations; log: Logger }
 
-export function createAuth({ config, db, revocations }: AuthDeps) {
+export function createAuth({ config, db, revocations, log }: AuthDeps) {
+  const authLog = log.child({ component: 'better-auth' })
   return betterAuth({
     appName: 'Taskwell',
     baseURL: config.publicUrl,
@@ -71,6 +73,9 @@ export function createAuth({ config, db, revocations }: AuthDeps) {
       bearer(),
     ],
     telemetry: { enabled: false },
+    // Into our structured logs (and LOG_LEVEL), not straight to stderr. Only the message:
+    // Better Auth's extra arguments may carry request data.
+    logger: { log: (level, message) => authLog[level](message) },
   })
 }
 

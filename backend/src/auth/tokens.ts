@@ -3,7 +3,7 @@
  * verified here locally against the public keys (RFC 8725): algorithm pinned to EdDSA,
  * `iss`, `aud`, `exp` required and checked. Verifying touches no database.
  */
-import { createLocalJWKSet, errors, type JSONWebKeySet, jwtVerify } from 'jose'
+import { createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify } from 'jose'
 import type { Config } from '../config.js'
 import type { Auth } from './auth.js'
 
@@ -22,11 +22,20 @@ export const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(t
 
 /** Refetching keys on an unknown `kid` is allowed at most this often. */
 const KEY_REFRESH_MIN_INTERVAL_MS = 30_000
+/** Verified tokens remembered (until their `exp`) so repeat requests skip the signature check. */
+const VERIFIED_CACHE_SIZE = 10_000
 
 export async function createTokenService(auth: Auth, config: Config): Promise<TokenService> {
-  const loadKeys = async () => createLocalJWKSet((await auth.api.getJwks()) as JSONWebKeySet)
+  let kids = new Set<string | undefined>()
+  const loadKeys = async () => {
+    const set = (await auth.api.getJwks()) as JSONWebKeySet
+    kids = new Set(set.keys.map((k) => k.kid))
+    return createLocalJWKSet(set)
+  }
   let keys = await loadKeys()
-  let keysLoadedAt = Date.now()
+  // 0, not now: instances starting together on a fresh database may each create a key, and
+  // the newest signs; the first unknown `kid` reloads at once, later ones at most every interval.
+  let keysRefreshedAt = 0
   const options = {
     algorithms: ['EdDSA'],
     issuer: config.publicUrl,
@@ -39,19 +48,24 @@ export async function createTokenService(auth: Auth, config: Config): Promise<To
       return await jwtVerify(token, keys, options)
     } catch (err) {
       // Another instance may have created a newer key pair since we loaded ours.
-      if (err instanceof errors.JWKSNoMatchingKey && Date.now() - keysLoadedAt > KEY_REFRESH_MIN_INTERVAL_MS) {
+      if (err instanceof errors.JWKSNoMatchingKey && Date.now() - keysRefreshedAt > KEY_REFRESH_MIN_INTERVAL_MS) {
+        keysRefreshedAt = Date.now()
         keys = await loadKeys()
-        keysLoadedAt = Date.now()
         return jwtVerify(token, keys, options)
       }
       throw err
     }
   }
 
+  // Keyed by the whole token, so a tampered token is never a hit. Oldest entries go first.
+  const verified = new Map<string, AccessClaims>()
+
   return {
     async issue({ userId, email, sessionId }) {
       const iat = Math.floor(Date.now() / 1000)
       const { token } = await auth.api.signJWT({ body: { payload: { sub: userId, sid: sessionId, email, iat } } })
+      // signJWT picks the newest key in the database; if we do not know it yet, our own token would fail here.
+      if (!kids.has(decodeProtectedHeader(token).kid)) keys = await loadKeys()
       return { token, expiresAt: new Date((iat + config.accessTokenTtlSeconds) * 1000) }
     },
 
