@@ -104,10 +104,11 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
   const parsed = envSchema.safeParse(blankAsUnset)
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+  if (blankAsUnset.NODE_ENV === 'production' && blankAsUnset.BETTER_AUTH_SECRET === undefined) {
+    lines.push('  BETTER_AUTH_SECRET: required when NODE_ENV=production') // with the others, not after them
   }
+  if (!parsed.success || lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
   const e = parsed.data
   const dataDir = resolve(e.DATA_DIR)
   let secret = e.BETTER_AUTH_SECRET

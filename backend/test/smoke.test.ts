@@ -14,7 +14,10 @@ for (const driver of drivers()) {
         assert.equal(me.status, 200)
         assert.equal(((await me.json()) as { user: { id: string } }).user.id, ann.user.id)
 
-        const out = await t.fetch('/api/auth/signout', { method: 'POST', headers: { authorization: `Bearer ${ann.token}` } })
+        const out = await t.fetch('/api/auth/signout', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ann.token}` },
+        })
         assert.equal(out.status, 204)
         assert.equal((await t.get('/api/me', ann.token)).status, 401)
         assert.equal((await t.get('/api/me', ann.session_token)).status, 401)

@@ -23,6 +23,9 @@ export function requestLogger(log: Logger): MiddlewareHandler<AppEnv> {
     const child = log.child({ reqId: c.var.requestId })
     c.set('log', child)
     await next()
+    // Hono drops headers set before a response exists when notFound or onError builds it
+    // outside any middleware that touched c.res (e.g. /nope, /readyz 503): every response has one.
+    if (!c.res.headers.has('x-request-id')) c.res.headers.set('X-Request-Id', c.var.requestId)
     const status = c.res.status
     const level = status >= 500 ? 'error' : 'info'
     child[level](

@@ -5,6 +5,7 @@
  * apart by using fresh users, never by relying on an empty database.
  */
 import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
 import { createApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
 import { type Database, openDb } from '../../src/db/client.js'
@@ -85,14 +86,25 @@ const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_SIGNIN_FAILURES_PER_IP: '1000000',
 }
 
-export async function startTestApp(driver: Driver, env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await testDatabase(driver)
+export type TestAppOptions = {
+  /** The app's logger (default: pino at LOG_LEVEL, silent), e.g. one writing to memory. */
+  log?: Logger
+  /** A database of the test's own instead of the file's shared one (migrated; the test closes it). */
+  database?: Database
+}
+
+export async function startTestApp(
+  driver: Driver,
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await testDatabase(driver))
   // PUBLIC_URL must name the port we listen on; take a free one first.
   const http = await listen(() => new Response(null, { status: 503 }), 0, '127.0.0.1')
   const port = Number(new URL(http.url).port)
   await http.close()
   const config = loadConfig({ ...TEST_ENV, PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, ...env })
-  const services = await createServices(config, database, createLogger(config.logLevel))
+  const services = await createServices(config, database, options.log ?? createLogger(config.logLevel))
   const app = createApp(services)
   const server = await listen(app.fetch, port, '127.0.0.1')
   const url = `http://127.0.0.1:${port}`
@@ -144,7 +156,8 @@ export function sessionCookie(res: Response): string {
 /** Reads a problem document, checking its media type on the way. */
 export async function problem(res: Response) {
   const type = res.headers.get('content-type') ?? ''
-  if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${type}: ${await res.text()}`)
+  if (!type.startsWith('application/problem+json'))
+    throw new Error(`expected problem+json, got ${type}: ${await res.text()}`)
   return (await res.json()) as {
     type: string
     title: string
