@@ -71,6 +71,11 @@ export async function createTokenService(auth: Auth, config: Config): Promise<To
 
     async verify(token) {
       if (!looksLikeJwt(token)) return null
+      const cached = verified.get(token)
+      if (cached) {
+        if (cached.exp * 1000 > Date.now()) return cached
+        verified.delete(token)
+      }
       try {
         const { payload } = await verifyWithKeys(token)
         const { sub, sid, email, exp } = payload
@@ -82,7 +87,10 @@ export async function createTokenService(auth: Auth, config: Config): Promise<To
         ) {
           return null
         }
-        return { sub, sid, email, exp }
+        const claims = { sub, sid, email, exp }
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string)
+        verified.set(token, claims)
+        return claims
       } catch {
         return null
       }
