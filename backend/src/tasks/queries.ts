@@ -3,7 +3,7 @@
  * task is never read, changed or counted, not even to be filtered out afterwards.
  */
 import { randomUUID } from 'node:crypto'
-import { and, asc, desc, eq, gt, gte, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, ilike, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { type TaskRow, task } from '../db/schema.js'
 import type { Cursor, CursorKey } from './cursor.js'
@@ -77,7 +77,13 @@ export function listTasksQuery(db: Db, userId: string, options: ListOptions) {
   const { sort, order, limit } = options
   const where: (SQL | undefined)[] = [eq(task.userId, userId)]
   if (options.status !== 'all') where.push(eq(task.completed, options.status === 'completed'))
-  if (options.q) where.push(sql`(${task.title} || ' ' || ${task.description}) ilike ${`%${escapeLike(options.q)}%`}`)
+  if (options.q) {
+    const pattern = `%${escapeLike(options.q)}%`
+    // The concatenation is what the trigram index covers; the second test keeps a match
+    // from spanning the end of the title and the start of the description.
+    where.push(sql`(${task.title} || ' ' || ${task.description}) ilike ${pattern}`)
+    where.push(or(ilike(task.title, pattern), ilike(task.description, pattern)))
+  }
   if (options.priority) where.push(eq(task.priority, PRIORITY_VALUE[options.priority]))
   if (options.tag?.length) where.push(sql`${task.tags} @> ${sql.param(options.tag)}::text[]`)
   if (options.due_before) where.push(lt(task.dueAt, options.due_before))
@@ -104,7 +110,11 @@ export async function listTasks(db: Db, userId: string, options: ListOptions) {
   return { rows: page, next }
 }
 
+/** PostgreSQL text cannot hold NUL, so no task has such an id; asking would be an error, not a miss. */
+const impossibleId = (id: string) => id.includes('\u0000')
+
 export async function findTask(db: Db, userId: string, id: string): Promise<TaskRow | undefined> {
+  if (impossibleId(id)) return undefined
   const [row] = await db
     .select()
     .from(task)
@@ -138,6 +148,7 @@ export async function updateTask(
   id: string,
   changes: TaskInput | TaskPatch,
 ): Promise<TaskRow | undefined> {
+  if (impossibleId(id)) return undefined
   const [row] = await db
     .update(task)
     .set({ ...editableColumns(changes), updatedAt: new Date() })
@@ -153,6 +164,7 @@ export async function setCompletion(
   id: string,
   completed: boolean | undefined,
 ): Promise<TaskRow | undefined> {
+  if (impossibleId(id)) return undefined
   const now = new Date()
   const target = completed === undefined ? sql`not ${task.completed}` : sql`${completed}::boolean`
   const [row] = await db
@@ -169,6 +181,7 @@ export async function setCompletion(
 }
 
 export async function deleteTask(db: Db, userId: string, id: string): Promise<boolean> {
+  if (impossibleId(id)) return false
   const rows = await db
     .delete(task)
     .where(and(eq(task.userId, userId), eq(task.id, id)))

@@ -33,8 +33,19 @@ const tags = z
   .transform((list) => [...new Set(list)])
   .openapi({ example: ['errands', 'home'] })
 const timestamp = z.iso.datetime({ offset: true, message: 'Must be an RFC 3339 timestamp' })
-const dueAt = timestamp
+/**
+ * Years 1000 to 9999 in UTC: PostgreSQL has no year 0 and the driver reads years below
+ * 100 back as 19xx/20xx, so instants outside this range would fail or come back changed.
+ */
+const INSTANT_MIN = Date.UTC(1000, 0, 1)
+const INSTANT_MAX = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+const instant = timestamp
   .transform((s) => new Date(s))
+  .refine(
+    (d) => d.getTime() >= INSTANT_MIN && d.getTime() <= INSTANT_MAX,
+    'Must be between the years 1000 and 9999 (UTC)',
+  )
+const dueAt = instant
   .nullable()
   .openapi({ type: ['string', 'null'], format: 'date-time', example: '2026-12-01T17:00:00Z' })
 
@@ -107,8 +118,8 @@ export const ListQuerySchema = z
     q: cleanString().max(200, 'q must be at most 200 characters').optional(),
     priority: priority.optional(),
     tag: repeatable(tag).optional(),
-    due_before: timestamp.transform((s) => new Date(s)).optional(),
-    due_after: timestamp.transform((s) => new Date(s)).optional(),
+    due_before: instant.optional(),
+    due_after: instant.optional(),
     sort: z.enum(SORTS, `sort must be one of ${SORTS.join(', ')}`).default('created_at'),
     order: z.enum(['asc', 'desc'], 'order must be asc or desc').default('desc'),
     limit: z
