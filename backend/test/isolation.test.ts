@@ -8,23 +8,13 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import type { TaskJson } from '../src/tasks/schemas.js'
 import { closeDatabases, drivers, problem, type SignedIn, startTestApp, type TestApp } from './support/harness.js'
 
 after(closeDatabases)
 
-type Task = {
-  id: string
-  user_id: string
-  title: string
-  description: string
-  completed: boolean
-  priority: string
-  tags: string[]
-  due_at: string | null
-  completed_at: string | null
-  created_at: string
-  updated_at: string
-}
+/** The wire shape, from the schema that produces it. */
+type Task = TaskJson
 type Page = { items: Task[]; next_cursor: string | null }
 type Credential = 'access token' | 'session token' | 'cookie'
 type Headers = Record<string, string>

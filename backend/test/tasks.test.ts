@@ -10,23 +10,13 @@ import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { eq } from 'drizzle-orm'
 import { task as taskTable, user as userTable } from '../src/db/schema.js'
+import type { TaskJson } from '../src/tasks/schemas.js'
 import { closeDatabases, drivers, problem, type SignedIn, startTestApp, type TestApp } from './support/harness.js'
 
 after(closeDatabases)
 
-type Task = {
-  id: string
-  user_id: string
-  title: string
-  description: string
-  completed: boolean
-  priority: 'low' | 'medium' | 'high'
-  tags: string[]
-  due_at: string | null
-  completed_at: string | null
-  created_at: string
-  updated_at: string
-}
+/** The wire shape, from the schema that produces it. */
+type Task = TaskJson
 type Page = { items: Task[]; next_cursor: string | null }
 type Query = Record<string, string | number | string[]>
 
