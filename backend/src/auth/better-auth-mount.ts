@@ -4,6 +4,7 @@
  * errors reshaped into problem documents.
  */
 import { STATUS_CODES } from 'node:http'
+import { BASE_ERROR_CODES } from 'better-auth'
 import type { Handler } from 'hono'
 import type { Config } from '../config.js'
 import type { AppEnv } from '../http/env.js'
@@ -24,9 +25,11 @@ export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config
     const body = method === 'GET' || method === 'HEAD' ? undefined : await c.req.arrayBuffer()
 
     let attempt: SigninAttempt | undefined
+    let signupEmail: unknown
     if (method === 'POST' && path === '/sign-up/email') {
       await limits.signup(c.var.clientIp)
-      const { password } = jsonFields(body)
+      const { password, email } = jsonFields(body)
+      signupEmail = email
       const problem = typeof password === 'string' ? passwordProblem(password, config.passwordMinLength) : undefined
       if (problem) throw unprocessable([{ field: 'password', message: problem }])
     } else if (method === 'POST' && path === '/sign-in/email') {
@@ -36,8 +39,32 @@ export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config
 
     const response = await auth.handler(new Request(c.req.url, { method, headers, body }))
     if (attempt && response.ok) await attempt.succeeded()
+    if (typeof signupEmail === 'string' && (await lostSignupRace(auth, response, signupEmail))) {
+      return problemResponse(emailTaken())
+    }
     return asProblem(response)
   }
+}
+
+/**
+ * Better Auth checks the email is free, then inserts: two sign-ups racing for one address
+ * both pass the check, and the loser's insert fails on the unique constraint, which Better
+ * Auth reports as FAILED_TO_CREATE_USER. Answer the loser as a later duplicate is answered.
+ */
+async function lostSignupRace(auth: Auth, response: Response, email: string): Promise<boolean> {
+  if (response.status !== 422) return false
+  const { code } = (await response
+    .clone()
+    .json()
+    .catch(() => ({}))) as { code?: unknown }
+  if (code !== BASE_ERROR_CODES.FAILED_TO_CREATE_USER.code) return false
+  const { internalAdapter } = await auth.$context
+  return (await internalAdapter.findUserByEmail(email.toLowerCase())) !== null
+}
+
+const emailTaken = () => {
+  const { code, message } = BASE_ERROR_CODES.USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL
+  return new HttpError(422, STATUS_CODES[422] ?? 'Unprocessable Entity', { detail: message, code })
 }
 
 function jsonFields(body: ArrayBuffer | undefined): Record<string, unknown> {
@@ -58,6 +85,7 @@ async function asProblem(response: Response): Promise<Response> {
     if (!/^(content-type|content-length)$/i.test(name)) headers[name] = value
   })
   const status = response.status as HttpError['status']
+  if (status === 401) headers['www-authenticate'] ??= 'Bearer' // API.md: every 401 names the scheme
   return problemResponse(
     new HttpError(status, STATUS_CODES[status] ?? 'Error', {
       ...(typeof message === 'string' ? { detail: message } : {}),

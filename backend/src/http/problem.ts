@@ -2,7 +2,9 @@
  * RFC 9457 problem documents: the only shape an error response takes.
  * Code throws HttpError; `onError` is the one place that writes error bodies.
  */
+import { STATUS_CODES } from 'node:http'
 import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from './env.js'
 
@@ -66,6 +68,12 @@ export function problemResponse(err: HttpError): Response {
 
 export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof HttpError) return problemResponse(err)
+  // Hono and its middleware (e.g. @hono/zod-openapi's media-type check) refuse requests
+  // with their own exception: keep its 4xx status, in our shape and without its message.
+  if (err instanceof HTTPException && err.status >= 400 && err.status < 500) {
+    const status = err.status as ContentfulStatusCode
+    return problemResponse(new HttpError(status, STATUS_CODES[status] ?? 'Bad Request'))
+  }
   if (isDatabaseUnavailable(err)) {
     c.var.log?.warn({ err }, 'database unavailable')
     return problemResponse(serviceUnavailable())

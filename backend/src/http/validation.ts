@@ -57,8 +57,15 @@ export const rejectInvalid: Hook<unknown, AppEnv, string, unknown> = (result) =>
   if (!result.success) throw unprocessable(fieldErrors(result.error as ZodError))
 }
 
-/** A string with no NUL or other C0 control characters except tab and newline. */
+/** Half of a UTF-16 surrogate pair without the other half: not text, and not storable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/**
+ * A string with no NUL or other C0 control characters except tab and newline, and no lone
+ * surrogates (the database would store U+FFFD instead, so what is kept would differ from what was sent).
+ */
 export const cleanString = () =>
   z
     .string()
     .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'Must not contain control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), 'Must be valid Unicode text')

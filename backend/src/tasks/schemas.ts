@@ -26,6 +26,8 @@ const tag = cleanString()
   .trim()
   .min(1, 'Tags must not be empty')
   .max(TAG_MAX, `Tags must be at most ${TAG_MAX} characters`)
+  // Tags are stored lower-case, and lower-casing can lengthen a string ('İ' becomes 'i̇').
+  .refine((t) => t.length > TAG_MAX || t.toLowerCase().length <= TAG_MAX, `Tags must be at most ${TAG_MAX} characters`)
   .transform((t) => t.toLowerCase())
 const tags = z
   .array(tag)

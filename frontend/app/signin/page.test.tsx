@@ -1,0 +1,149 @@
+import { screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { setAccessToken } from '@/lib/api'
+import { AUTH_RESULT, deferred, json, problem, renderWithAuth, sentBodies, stubApi } from '@/test/auth'
+import SignInPage from './page'
+
+const nav = vi.hoisted(() => ({
+  router: { replace: vi.fn(), push: vi.fn(), prefetch: vi.fn(), back: vi.fn(), forward: vi.fn(), refresh: vi.fn() },
+  params: new URLSearchParams(),
+}))
+
+vi.mock('next/navigation', () => ({
+  useRouter: () => nav.router,
+  usePathname: () => '/signin',
+  useSearchParams: () => nav.params,
+}))
+
+beforeEach(() => {
+  nav.params = new URLSearchParams()
+  nav.router.replace.mockClear()
+})
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  setAccessToken(null)
+})
+
+const signinReturns = (respond: () => Response | Promise<Response>) =>
+  stubApi({ routes: { 'POST /api/auth/signin': respond } })
+
+async function signIn(email: string, password: string, submit: 'click' | 'enter' = 'click') {
+  const user = userEvent.setup()
+  await user.type(screen.getByLabelText('Email'), email)
+  await user.type(screen.getByLabelText('Password'), password)
+  if (submit === 'enter') await user.keyboard('{Enter}')
+  else await user.click(screen.getByRole('button', { name: 'Sign in' }))
+  return user
+}
+
+const invalid = () =>
+  problem(401, { title: 'Unauthorized', detail: 'Invalid email or password' }, { 'www-authenticate': 'Bearer' })
+
+describe('sign-in page', () => {
+  it('labels its inputs and fills them in for password managers', async () => {
+    stubApi({})
+    await renderWithAuth(<SignInPage />)
+    expect(screen.getByLabelText('Email')).toHaveAttribute('type', 'email')
+    expect(screen.getByLabelText('Email')).toHaveAttribute('autocomplete', 'email')
+    expect(screen.getByLabelText('Password')).toHaveAttribute('type', 'password')
+    expect(screen.getByLabelText('Password')).toHaveAttribute('autocomplete', 'current-password')
+    expect(screen.getByRole('button', { name: 'Show password' })).toHaveAttribute('type', 'button')
+  })
+
+  it('shows the generic error for a 401, keeps the email and clears the password', async () => {
+    signinReturns(invalid)
+    await renderWithAuth(<SignInPage />)
+    await signIn('ada@example.com', 'wrong password')
+
+    const alert = screen.getByRole('alert')
+    await waitFor(() => expect(alert).toHaveTextContent('Invalid email or password'))
+    expect(alert).toHaveAttribute('aria-live', 'assertive')
+    expect(screen.getByLabelText('Email')).toHaveValue('ada@example.com')
+    expect(screen.getByLabelText('Password')).toHaveValue('')
+    expect(screen.getByLabelText('Password')).toHaveFocus()
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled()
+    expect(nav.router.replace).not.toHaveBeenCalled()
+  })
+
+  it('submits with Enter, disables the button and says "Signing in…" while pending', async () => {
+    const response = deferred()
+    const fetchMock = signinReturns(() => response.promise)
+    await renderWithAuth(<SignInPage />)
+    await signIn('Ada@Example.com', 'correct horse', 'enter')
+
+    const button = await screen.findByRole('button', { name: 'Signing in…' })
+    expect(button).toBeDisabled()
+    expect(sentBodies(fetchMock, 'POST /api/auth/signin')).toEqual([
+      { email: 'Ada@Example.com', password: 'correct horse' },
+    ])
+    response.resolve(json(200, AUTH_RESULT))
+    await waitFor(() => expect(nav.router.replace).toHaveBeenCalledWith('/tasks'))
+  })
+
+  it('goes to a same-site ?next= after signing in', async () => {
+    nav.params = new URLSearchParams({ next: '/account' })
+    signinReturns(() => json(200, AUTH_RESULT))
+    await renderWithAuth(<SignInPage />)
+    await signIn('ada@example.com', 'correct horse')
+    await waitFor(() => expect(nav.router.replace).toHaveBeenCalledWith('/account'))
+  })
+
+  it('refuses a //evil next', async () => {
+    nav.params = new URLSearchParams({ next: '//evil.example/tasks' })
+    signinReturns(() => json(200, AUTH_RESULT))
+    await renderWithAuth(<SignInPage />)
+    await signIn('ada@example.com', 'correct horse')
+    await waitFor(() => expect(nav.router.replace).toHaveBeenCalledWith('/tasks'))
+    for (const [target] of nav.router.replace.mock.calls) expect(target).toBe('/tasks')
+  })
+
+  it('shows field errors from a 422 inline', async () => {
+    signinReturns(() =>
+      problem(422, {
+        title: 'Unprocessable Content',
+        detail: 'The request has invalid fields',
+        errors: [{ field: 'email', message: 'Must be a valid email address' }],
+      }),
+    )
+    await renderWithAuth(<SignInPage />)
+    await signIn('ada', 'correct horse')
+    const email = screen.getByLabelText('Email')
+    await waitFor(() => expect(email).toHaveAccessibleDescription('Must be a valid email address'))
+    expect(email).toHaveAttribute('aria-invalid', 'true')
+    expect(email).toHaveFocus()
+  })
+
+  it('says so when rate limited', async () => {
+    signinReturns(() => problem(429, { title: 'Too Many Requests' }, { 'retry-after': '900' }))
+    await renderWithAuth(<SignInPage />)
+    await signIn('ada@example.com', 'correct horse')
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent(/too many attempts/i))
+  })
+
+  it('asks for empty fields without calling the API', async () => {
+    const fetchMock = signinReturns(invalid)
+    await renderWithAuth(<SignInPage />)
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Sign in' }))
+    expect(screen.getByLabelText('Email')).toHaveAccessibleDescription('Enter your email address')
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription('Enter your password')
+    expect(sentBodies(fetchMock, 'POST /api/auth/signin')).toHaveLength(0)
+  })
+
+  it('sends someone already signed in to /tasks', async () => {
+    stubApi({ signedIn: true })
+    await renderWithAuth(<SignInPage />)
+    await waitFor(() => expect(nav.router.replace).toHaveBeenCalledWith('/tasks'))
+  })
+
+  it('links to sign-up, keeping next', async () => {
+    nav.params = new URLSearchParams({ next: '/tasks?view=today' })
+    stubApi({})
+    await renderWithAuth(<SignInPage />)
+    expect(screen.getByRole('link', { name: 'Create an account' })).toHaveAttribute(
+      'href',
+      '/signup?next=%2Ftasks%3Fview%3Dtoday',
+    )
+  })
+})

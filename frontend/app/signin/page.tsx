@@ -1,0 +1,122 @@
+'use client'
+
+import { type FormEvent, Suspense, useRef, useState } from 'react'
+import { AuthCard, AuthFormSkeleton } from '@/components/auth/auth-card'
+import { PasswordField } from '@/components/auth/password-field'
+import { SwitchAuthLink } from '@/components/auth/switch-link'
+import { useAfterAuth } from '@/components/auth/use-after-auth'
+import { useFocusField } from '@/components/auth/use-focus-field'
+import { useAuth } from '@/components/auth-provider'
+import { Button } from '@/components/ui/button'
+import { Field } from '@/components/ui/field'
+import { FormAlert } from '@/components/ui/form-alert'
+import { ApiError } from '@/lib/api'
+
+type Errors = { email?: string; password?: string }
+
+export default function SignInPage() {
+  return (
+    <AuthCard
+      title="Sign in to Taskwell"
+      description="Welcome back."
+      footer={
+        <>
+          New to Taskwell? <SwitchAuthLink to="/signup">Create an account</SwitchAuthLink>
+        </>
+      }
+    >
+      <Suspense fallback={<AuthFormSkeleton fields={2} />}>
+        <SignInForm />
+      </Suspense>
+    </AuthCard>
+  )
+}
+
+function SignInForm() {
+  const { signIn } = useAuth()
+  useAfterAuth()
+  const form = useRef<HTMLFormElement>(null)
+  const focusField = useFocusField(form)
+
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const [errors, setErrors] = useState<Errors>({})
+  const [alert, setAlert] = useState<string>()
+  const [pending, setPending] = useState(false)
+
+  function showErrors(found: Errors) {
+    setErrors(found)
+    if (found.email) focusField('email')
+    else if (found.password) focusField('password')
+  }
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    if (pending) return
+    setAlert(undefined)
+
+    const missing: Errors = {}
+    if (!email.trim()) missing.email = 'Enter your email address'
+    if (!password) missing.password = 'Enter your password'
+    if (missing.email || missing.password) return showErrors(missing)
+
+    setErrors({})
+    setPending(true)
+    try {
+      await signIn(email, password)
+      // Signed in: useAfterAuth takes us on; the button says "Signing in…" until then.
+    } catch (err) {
+      setPending(false)
+      if (!(err instanceof ApiError)) {
+        setAlert('Something went wrong. Please try again.')
+        return
+      }
+      const { email: emailError, password: passwordError } = err.fieldErrors()
+      if (err.status === 422 && (emailError || passwordError)) {
+        return showErrors({ email: emailError, password: passwordError })
+      }
+      // 401 "Invalid email or password", 429, offline…: keep the email, start the password again.
+      setAlert(err.message)
+      if (err.status === 401) {
+        setPassword('')
+        focusField('password')
+      }
+    }
+  }
+
+  return (
+    <form ref={form} noValidate onSubmit={handleSubmit} className="space-y-5">
+      <FormAlert message={alert} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        autoCapitalize="none"
+        spellCheck={false}
+        required
+        value={email}
+        onChange={(e) => {
+          setEmail(e.target.value)
+          if (errors.email) setErrors({ ...errors, email: undefined })
+        }}
+        error={errors.email}
+      />
+      <PasswordField
+        label="Password"
+        name="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => {
+          setPassword(e.target.value)
+          if (errors.password) setErrors({ ...errors, password: undefined })
+        }}
+        error={errors.password}
+      />
+      <Button type="submit" pending={pending} className="w-full py-2.5">
+        {pending ? 'Signing in…' : 'Sign in'}
+      </Button>
+    </form>
+  )
+}

@@ -1,0 +1,65 @@
+'use client'
+
+import Link from 'next/link'
+import { useRouter } from 'next/navigation'
+import { useState } from 'react'
+import { useAuth } from './auth-provider'
+
+export function SiteHeader() {
+  const { user, status, signOut } = useAuth()
+  const router = useRouter()
+  const [leaving, setLeaving] = useState(false)
+
+  async function handleSignOut() {
+    setLeaving(true)
+    try {
+      await signOut()
+    } finally {
+      setLeaving(false)
+      router.replace('/signin')
+    }
+  }
+
+  return (
+    <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
+      <nav aria-label="Main" className="mx-auto flex max-w-3xl items-center justify-between gap-3 px-4 py-3 sm:px-6">
+        <Link
+          href={user ? '/tasks' : '/'}
+          className="text-lg font-semibold tracking-tight text-indigo-600 dark:text-indigo-400"
+        >
+          Taskwell
+        </Link>
+        {status === 'signed-in' && user ? (
+          <div className="flex items-center gap-1 text-sm sm:gap-3">
+            <Link href="/tasks" className="rounded-md px-2 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-800">
+              Tasks
+            </Link>
+            <Link href="/account" className="rounded-md px-2 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-800">
+              Account
+            </Link>
+            <button
+              type="button"
+              onClick={handleSignOut}
+              disabled={leaving}
+              className="whitespace-nowrap rounded-md px-2 py-1.5 text-slate-600 hover:bg-slate-100 disabled:opacity-50 dark:text-slate-300 dark:hover:bg-slate-800"
+            >
+              {leaving ? 'Signing out…' : 'Sign out'}
+            </button>
+          </div>
+        ) : status === 'signed-out' ? (
+          <div className="flex items-center gap-1 text-sm sm:gap-3">
+            <Link href="/signin" className="rounded-md px-2 py-1.5 hover:bg-slate-100 dark:hover:bg-slate-800">
+              Sign in
+            </Link>
+            <Link
+              href="/signup"
+              className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500"
+            >
+              Sign up
+            </Link>
+          </div>
+        ) : null}
+      </nav>
+    </header>
+  )
+}

@@ -1,0 +1,123 @@
+'use client'
+
+/**
+ * Inline "add a task": a title and an Add button (Enter submits), plus optional priority,
+ * due date and tags behind "More options". The list adds the task optimistically; this form
+ * clears at once and, if the server refuses, puts the draft back with the API's field errors.
+ */
+import { type FormEvent, useId, useRef, useState } from 'react'
+import { Button } from '@/components/ui/button'
+import { Field } from '@/components/ui/field'
+import type { ApiError } from '@/lib/api'
+import { fromLocalInput, parseTags, type TaskField, taskFieldErrors } from '@/lib/task-form'
+import type { Priority, TaskInput } from '@/lib/types'
+import { SelectField } from './form-controls'
+import { PRIORITY_LABELS } from './task-bits'
+
+type Draft = { title: string; priority: Priority; due: string; tags: string }
+const EMPTY: Draft = { title: '', priority: 'medium', due: '', tags: '' }
+
+export function TaskCreateForm({ onCreate }: { onCreate: (input: TaskInput) => Promise<ApiError | null> }) {
+  const [draft, setDraft] = useState<Draft>(EMPTY)
+  const [more, setMore] = useState(false)
+  const [errors, setErrors] = useState<Partial<Record<TaskField, string>>>({})
+  const formRef = useRef<HTMLFormElement>(null)
+  const moreId = useId()
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }))
+    const field: TaskField = key === 'due' ? 'due_at' : (key as Exclude<keyof Draft, 'due'>)
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }))
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const sent = draft
+    const dueAt = fromLocalInput(sent.due)
+    if (dueAt === undefined) {
+      setErrors({ due_at: 'Enter a valid date and time' })
+      return
+    }
+    const input: TaskInput = { title: sent.title, priority: sent.priority, tags: parseTags(sent.tags), due_at: dueAt }
+    setErrors({})
+    // Optimistic: the field is free for the next task while this one saves.
+    if (sent.title.trim() !== '') setDraft(EMPTY)
+    const error = await onCreate(input)
+    if (!error) return
+    const { fields } = taskFieldErrors(error.errors)
+    // Nothing typed is lost: the draft comes back unless a new one has been started.
+    setDraft((current) => (current.title === '' ? sent : current))
+    setErrors(fields)
+    if (fields.priority || fields.due_at || fields.tags) setMore(true)
+    const title = formRef.current?.elements.namedItem('title')
+    if (title instanceof HTMLInputElement) title.focus()
+  }
+
+  return (
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Add a task" className="space-y-3">
+      <div className="flex items-start gap-2">
+        <Field
+          label="New task"
+          name="title"
+          placeholder="What needs doing?"
+          autoComplete="off"
+          enterKeyHint="done"
+          value={draft.title}
+          onChange={(event) => set('title', event.target.value)}
+          error={errors.title}
+          className="min-w-0 flex-1"
+        />
+        <Button type="submit" className="mt-6 min-h-[42px] shrink-0">
+          Add
+        </Button>
+      </div>
+      <div>
+        <button
+          type="button"
+          aria-expanded={more}
+          aria-controls={moreId}
+          onClick={() => setMore((m) => !m)}
+          className="-ml-2 inline-flex min-h-10 items-center gap-1 rounded-lg px-2 text-sm font-medium text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950"
+        >
+          <span aria-hidden="true" className={`inline-block transition ${more ? 'rotate-90' : ''}`}>
+            ›
+          </span>
+          More options
+        </button>
+        <div id={moreId} hidden={!more} className="mt-2 grid grid-cols-1 gap-x-3 sm:grid-cols-3">
+          <SelectField
+            label="Priority"
+            name="priority"
+            value={draft.priority}
+            onChange={(event) => set('priority', event.target.value as Priority)}
+            error={errors.priority}
+          >
+            {(['high', 'medium', 'low'] as const).map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_LABELS[p]}
+              </option>
+            ))}
+          </SelectField>
+          <Field
+            label="Due"
+            name="due"
+            type="datetime-local"
+            value={draft.due}
+            onChange={(event) => set('due', event.target.value)}
+            error={errors.due_at}
+          />
+          <Field
+            label="Tags"
+            name="tags"
+            placeholder="work, home"
+            autoComplete="off"
+            hint="Separate with commas"
+            value={draft.tags}
+            onChange={(event) => set('tags', event.target.value)}
+            error={errors.tags}
+          />
+        </div>
+      </div>
+    </form>
+  )
+}

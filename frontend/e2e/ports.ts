@@ -1,0 +1,4 @@
+/** Where the browser tests run their own servers, away from a developer's `npm start`. */
+export const E2E_WEB_PORT = 3300
+export const E2E_API_PORT = 4300
+export const E2E_DIST_DIR = '.next-e2e'

@@ -1,0 +1,149 @@
+/**
+ * The task list's filters, both ways: the page URL's query string (so a reload or a shared
+ * link keeps them) ⇄ a TaskFilters value ⇄ the API's list query (API.md "Task API").
+ * The page URL is hand-editable, so parsing never throws: anything the API would refuse
+ * with 422 falls back to the default instead.
+ */
+import type { Priority } from './types'
+
+export const STATUSES = ['all', 'pending', 'completed'] as const
+export type Status = (typeof STATUSES)[number]
+
+export const PRIORITIES = ['high', 'medium', 'low'] as const satisfies readonly Priority[]
+
+export const SORTS = ['created_at', 'updated_at', 'due_at', 'priority', 'title'] as const
+export type Sort = (typeof SORTS)[number]
+
+export type Order = 'asc' | 'desc'
+
+export const TAG_FILTER_MAX = 10
+const TAG_MAX = 32
+const Q_MAX = 200
+
+export type TaskFilters = {
+  status: Status
+  q: string
+  priority: Priority | null
+  tags: string[]
+  sort: Sort
+  order: Order
+}
+
+export const SORT_LABELS: Record<Sort, string> = {
+  created_at: 'Created',
+  updated_at: 'Updated',
+  due_at: 'Due date',
+  priority: 'Priority',
+  title: 'Title',
+}
+
+/** The order people expect first for each sort: newest, soonest, most important, A to Z. */
+export function defaultOrder(sort: Sort): Order {
+  return sort === 'due_at' || sort === 'title' ? 'asc' : 'desc'
+}
+
+/** How an order reads for a sort, e.g. "Newest first". */
+export function orderLabel(sort: Sort, order: Order): string {
+  const labels: Record<Sort, [asc: string, desc: string]> = {
+    created_at: ['Oldest first', 'Newest first'],
+    updated_at: ['Least recent first', 'Most recent first'],
+    due_at: ['Soonest first', 'Latest first'],
+    priority: ['Low first', 'High first'],
+    title: ['A to Z', 'Z to A'],
+  }
+  return labels[sort][order === 'asc' ? 0 : 1]
+}
+
+export const DEFAULT_FILTERS: TaskFilters = {
+  status: 'all',
+  q: '',
+  priority: null,
+  tags: [],
+  sort: 'created_at',
+  order: defaultOrder('created_at'),
+}
+
+type ParamsLike = { get(name: string): string | null; getAll(name: string): string[] }
+
+const oneOf = <T extends string>(values: readonly T[], value: string | null): T | undefined =>
+  values.find((v) => v === value)
+
+/** A tag as the API stores it (trimmed, lower-case), or null if the API would refuse it. */
+export function normalizeTag(tag: string): string | null {
+  const clean = tag.trim().toLowerCase()
+  return clean.length >= 1 && [...clean].length <= TAG_MAX ? clean : null
+}
+
+export function parseFilters(params: ParamsLike): TaskFilters {
+  const sort = oneOf(SORTS, params.get('sort')) ?? DEFAULT_FILTERS.sort
+  const tags: string[] = []
+  for (const raw of params.getAll('tag')) {
+    const tag = normalizeTag(raw)
+    if (tag && !tags.includes(tag) && tags.length < TAG_FILTER_MAX) tags.push(tag)
+  }
+  return {
+    status: oneOf(STATUSES, params.get('status')) ?? DEFAULT_FILTERS.status,
+    q: (params.get('q') ?? '').trim().slice(0, Q_MAX),
+    priority: oneOf(PRIORITIES, params.get('priority')) ?? null,
+    tags,
+    sort,
+    order: oneOf(['asc', 'desc'] as const, params.get('order')) ?? defaultOrder(sort),
+  }
+}
+
+/** The page's query string: only what differs from the defaults, so a plain /tasks stays plain. */
+export function filtersToSearchParams(filters: TaskFilters): URLSearchParams {
+  const params = new URLSearchParams()
+  if (filters.status !== DEFAULT_FILTERS.status) params.set('status', filters.status)
+  if (filters.q.trim()) params.set('q', filters.q.trim())
+  if (filters.priority) params.set('priority', filters.priority)
+  for (const tag of filters.tags) params.append('tag', tag)
+  if (filters.sort !== DEFAULT_FILTERS.sort) params.set('sort', filters.sort)
+  if (filters.order !== defaultOrder(filters.sort)) params.set('order', filters.order)
+  return params
+}
+
+/** `/tasks` or `/tasks?…` for these filters. */
+export function tasksHref(filters: TaskFilters): string {
+  const search = filtersToSearchParams(filters).toString()
+  return search ? `/tasks?${search}` : '/tasks'
+}
+
+/** The API list query string (without `?`). Sort and order are always explicit. */
+export function toApiQuery(filters: TaskFilters, page: { limit?: number; cursor?: string | null } = {}): string {
+  const params = new URLSearchParams()
+  if (filters.status !== 'all') params.set('status', filters.status)
+  if (filters.q.trim()) params.set('q', filters.q.trim())
+  if (filters.priority) params.set('priority', filters.priority)
+  for (const tag of filters.tags) params.append('tag', tag)
+  params.set('sort', filters.sort)
+  params.set('order', filters.order)
+  if (page.limit !== undefined) params.set('limit', String(page.limit))
+  if (page.cursor) params.set('cursor', page.cursor)
+  return params.toString()
+}
+
+/** Whether anything narrows the list (sorting does not): decides which empty state to show. */
+export function hasActiveFilters(filters: TaskFilters): boolean {
+  return filters.status !== 'all' || filters.q.trim() !== '' || filters.priority !== null || filters.tags.length > 0
+}
+
+/** The same list with every narrowing filter removed; the sort stays. */
+export function withoutFilters(filters: TaskFilters): TaskFilters {
+  return { ...DEFAULT_FILTERS, sort: filters.sort, order: filters.order }
+}
+
+/** Adds a tag to the filter (all tags must match), or leaves the filters as they are. */
+export function withTag(filters: TaskFilters, tag: string): TaskFilters {
+  const clean = normalizeTag(tag)
+  if (!clean || filters.tags.includes(clean) || filters.tags.length >= TAG_FILTER_MAX) return filters
+  return { ...filters, tags: [...filters.tags, clean] }
+}
+
+/**
+ * A list query string handed to another page (the edit page's "back" link), re-parsed so that
+ * only known filters survive: the result is always a path under /tasks, never a redirect elsewhere.
+ */
+export function safeTasksHref(search: string | null | undefined): string {
+  return tasksHref(parseFilters(new URLSearchParams(search ?? '')))
+}

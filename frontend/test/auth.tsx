@@ -1,0 +1,88 @@
+/**
+ * Test helpers for pages under the real AuthProvider: a fetch stub that answers the auth
+ * endpoints by "METHOD /path", and problem+json / JSON responses shaped like API.md.
+ */
+import { render, screen, waitFor } from '@testing-library/react'
+import type { ReactElement } from 'react'
+import { expect, vi } from 'vitest'
+import { AuthProvider, useAuth } from '@/components/auth-provider'
+import type { AuthResult, User } from '@/lib/types'
+
+export const USER: User = {
+  id: 'u_1',
+  email: 'ada@example.com',
+  name: 'Ada',
+  created_at: '2025-03-14T12:00:00.000Z',
+}
+
+export const AUTH_RESULT: AuthResult = {
+  user: USER,
+  token: 'access-token',
+  expires_at: '2099-01-01T00:00:00.000Z',
+  session_token: 'session-token',
+}
+
+export const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+export const problem = (status: number, body: object = {}, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify({ type: 'about:blank', status, ...body }), {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  })
+
+type Handler = (init: RequestInit | undefined) => Response | Promise<Response>
+
+/** Stubs fetch; signed out unless `signedIn`. Unlisted requests fail the test loudly. */
+export function stubApi({ signedIn = false, routes = {} }: { signedIn?: boolean; routes?: Record<string, Handler> }) {
+  const handlers: Record<string, Handler> = {
+    'GET /api/auth/token': () =>
+      signedIn ? json(200, { token: 'access-token', expires_at: AUTH_RESULT.expires_at }) : problem(401),
+    'GET /api/me': () => (signedIn ? json(200, { user: USER }) : problem(401)),
+    'POST /api/auth/signout': () => new Response(null, { status: 204 }),
+    ...routes,
+  }
+  const fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
+    const handler = handlers[`${init?.method ?? 'GET'} ${url}`]
+    if (!handler) throw new Error(`Unexpected request: ${init?.method ?? 'GET'} ${url}`)
+    return handler(init)
+  })
+  vi.stubGlobal('fetch', fetchMock)
+  return fetchMock
+}
+
+/** The JSON bodies sent to `METHOD path`. */
+export function sentBodies(fetchMock: ReturnType<typeof stubApi>, key: string): unknown[] {
+  return fetchMock.mock.calls
+    .filter(([url, init]) => `${init?.method ?? 'GET'} ${url}` === key)
+    .map(([, init]) => JSON.parse(String(init?.body)))
+}
+
+/** A response we can hold back, to look at the page while the request is pending. */
+export function deferred() {
+  let resolve!: (res: Response) => void
+  const promise = new Promise<Response>((r) => {
+    resolve = r
+  })
+  return { promise, resolve }
+}
+
+function AuthStatus() {
+  return (
+    <output data-testid="auth-status" hidden>
+      {useAuth().status}
+    </output>
+  )
+}
+
+/** Renders `ui` under the real AuthProvider and waits until it knows who is signed in. */
+export async function renderWithAuth(ui: ReactElement) {
+  const result = render(
+    <AuthProvider>
+      <AuthStatus />
+      {ui}
+    </AuthProvider>,
+  )
+  await waitFor(() => expect(screen.getByTestId('auth-status')).not.toHaveTextContent('loading'))
+  return result
+}
