@@ -19,7 +19,8 @@ import { opsRouter } from './ops/routes.js'
 import type { Services } from './services.js'
 import { tasksRouter } from './tasks/routes.js'
 
-export function createApp(services: Services) {
+/** `draining` (server.ts: after SIGTERM) turns /readyz to 503 while requests are still served. */
+export function createApp(services: Services, lifecycle: { draining(): boolean } = { draining: () => false }) {
   const { config, log, database, auth, tokens, callers, limits } = services
   const trustedOrigins = new Set([config.publicUrl, ...config.corsOrigins])
   const clientIp = createClientIpResolver(config.trustedProxies)
@@ -40,7 +41,7 @@ export function createApp(services: Services) {
   app.use(originGuard(trustedOrigins))
   app.use(limitBody(config.bodyLimitBytes))
 
-  app.route('/', opsRouter({ database }))
+  app.route('/', opsRouter({ database, draining: lifecycle.draining }))
   // Our routes first: they own /api/auth/signup|signin|signout|token over Better Auth's.
   app.route('/api', authRouter({ config, db: database.db, auth, tokens, callers, limits, requireUser }))
   app.on(['GET', 'POST'], '/api/auth/*', betterAuthHandler({ auth, limits, config }))

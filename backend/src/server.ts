@@ -11,6 +11,15 @@ import { listen } from './http/listen.js'
 import { createLogger } from './http/logger.js'
 import { createServices } from './services.js'
 
+/** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000
+/**
+ * After SIGTERM the server keeps serving this long before it closes its listener: /readyz says
+ * 503 so load balancers stop sending, and keep-alive clients learn of the shutdown from a
+ * `Connection: close` answer rather than from a connection cut as they reuse it.
+ */
+const SHUTDOWN_LINGER_MS = 1_000
+
 async function main() {
   let config: ReturnType<typeof loadConfig>
   try {
@@ -35,19 +44,19 @@ async function main() {
   })
   await migrate(database)
   const services = await createServices(config, database, log)
-  const app = createApp(services)
+  let stopping = false
+  const app = createApp(services, { draining: () => stopping })
   const http = await listen(app.fetch, config.port, config.host)
 
   const where = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${join(config.dataDir, 'pglite')}`
   log.info({ url: http.url, database: where }, 'Taskwell API listening')
   console.log(`\n  Taskwell API ready at ${http.url}  (docs: ${http.url}/api/docs, database: ${where})\n`)
 
-  let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     log.info({ signal }, 'shutting down: draining connections')
-    await http.close()
+    await http.close(SHUTDOWN_GRACE_MS, SHUTDOWN_LINGER_MS)
     await services.close()
     await database.close()
     log.info('stopped')

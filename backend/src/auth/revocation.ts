@@ -17,7 +17,12 @@ const CHANNEL = 'taskwell_session_revoked'
 /** Tokens may be verified with some clock leeway; keep ids a little past their tokens. */
 const LEEWAY_MS = 60_000
 const PRUNE_EVERY_MS = 60_000
-const RECONNECT_MAX_DELAY_MS = 5_000
+/**
+ * While the listener is down this instance misses revocations, so it retries often: a refused
+ * connection costs nothing, and the 1-second promise resumes at most this long after the
+ * database is back (it was 5 s, which broke the promise for seconds after a restart).
+ */
+const RECONNECT_MAX_DELAY_MS = 500
 
 export type Revocations = {
   isRevoked(sessionId: string): boolean

@@ -43,17 +43,29 @@ export async function createTokenService(auth: Auth, config: Config): Promise<To
     requiredClaims: ['sub', 'sid', 'exp', 'iat'],
   }
 
+  // Requests that meet the unknown `kid` while a reload runs wait for it rather than fail.
+  let reloading: Promise<void> | undefined
+
   async function verifyWithKeys(token: string) {
+    const used = keys
     try {
-      return await jwtVerify(token, keys, options)
+      return await jwtVerify(token, used, options)
     } catch (err) {
+      if (!(err instanceof errors.JWKSNoMatchingKey)) throw err
       // Another instance may have created a newer key pair since we loaded ours.
-      if (err instanceof errors.JWKSNoMatchingKey && Date.now() - keysRefreshedAt > KEY_REFRESH_MIN_INTERVAL_MS) {
+      if (!reloading && keys === used && Date.now() - keysRefreshedAt > KEY_REFRESH_MIN_INTERVAL_MS) {
         keysRefreshedAt = Date.now()
-        keys = await loadKeys()
-        return jwtVerify(token, keys, options)
+        reloading = loadKeys()
+          .then((loaded) => {
+            keys = loaded
+          })
+          .finally(() => {
+            reloading = undefined
+          })
       }
-      throw err
+      await reloading
+      if (keys === used) throw err
+      return jwtVerify(token, keys, options)
     }
   }
 

@@ -8,7 +8,7 @@ import { serviceUnavailable } from '../http/problem.js'
 const READY_TIMEOUT_MS = 1_000
 const StatusSchema = z.object({ status: z.literal('ok') }).openapi('Status')
 
-export function opsRouter({ database }: { database: Database }) {
+export function opsRouter({ database, draining = () => false }: { database: Database; draining?: () => boolean }) {
   const router = new OpenAPIHono<AppEnv>()
 
   const health = createRoute({
@@ -24,10 +24,12 @@ export function opsRouter({ database }: { database: Database }) {
     method: 'get',
     path: '/readyz',
     tags: ['Operations'],
-    summary: 'Readiness: 200 when the database answers, 503 otherwise',
+    summary: 'Readiness: 200 when the database answers and the server is not shutting down, 503 otherwise',
     responses: { 200: jsonResponse(StatusSchema, 'Ready'), ...errors(503) },
   })
   router.openapi(ready, async (c) => {
+    // Shutting down: still serving, but a load balancer watching /readyz should send no more.
+    if (draining()) throw serviceUnavailable('The server is shutting down')
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('timeout')), READY_TIMEOUT_MS)
