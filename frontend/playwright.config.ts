@@ -10,7 +10,7 @@ import { defineConfig } from '@playwright/test'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-import { E2E_API_PORT as API_PORT, E2E_DIST_DIR, E2E_WEB_PORT as WEB_PORT } from './e2e/ports'
+import { E2E_API_PORT as API_PORT, E2E_DIST_DIR, E2E_SECRET, E2E_WEB_PORT as WEB_PORT } from './e2e/ports'
 
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'taskwell-e2e-'))
 
@@ -53,6 +53,7 @@ export default defineConfig({
       API_PORT: String(API_PORT),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      BETTER_AUTH_SECRET: E2E_SECRET,
       NEXT_DIST_DIR: E2E_DIST_DIR,
       NEXT_TELEMETRY_DISABLED: '1',
     },

@@ -13,6 +13,8 @@ const SERVER_OPTIONS = {
   requestTimeout: 30_000,
   keepAliveTimeout: 5_000,
   maxHeaderSize: 16_384,
+  // How often those timeouts are enforced (Node's default is every 30 s).
+  connectionsCheckingInterval: 1_000,
 } as const
 
 export type Listening = {

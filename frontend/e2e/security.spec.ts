@@ -1,0 +1,37 @@
+/** What the browser gets: a strict CSP, no secrets in scripts, no tokens in storage. */
+import { expect, test } from '@playwright/test'
+import { E2E_SECRET } from './ports'
+import { signUp, uniqueEmail } from './support'
+
+test('pages carry a Content-Security-Policy without unsafe-eval', async ({ request }) => {
+  for (const path of ['/signin', '/signup', '/tasks', '/account']) {
+    const res = await request.get(path)
+    const csp = res.headers()['content-security-policy'] ?? ''
+    expect(csp, path).toContain("default-src 'self'")
+    expect(csp, path).toContain("frame-ancestors 'none'")
+    expect(csp, path).not.toContain('unsafe-eval')
+  }
+})
+
+test('no secret or server setting reaches the client bundles', async ({ page, request }) => {
+  await page.goto('/signup')
+  const scripts = await page.$$eval('script[src]', (tags) => tags.map((t) => (t as HTMLScriptElement).src))
+  expect(scripts.length).toBeGreaterThan(0)
+  for (const src of scripts) {
+    const body = await (await request.get(src)).text()
+    expect(body, src).not.toContain(E2E_SECRET)
+    expect(body, src).not.toContain('BETTER_AUTH_SECRET')
+    expect(body, src).not.toContain('DATABASE_URL')
+  }
+})
+
+test('signing in stores no token where page scripts can read it', async ({ page, context }) => {
+  await signUp(page, uniqueEmail('gil'))
+  const storage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }) + document.cookie)
+  expect(storage).not.toMatch(/eyJ/) // no JWT
+  const cookies = await context.cookies()
+  const session = cookies.find((c) => c.name.endsWith('session_token'))
+  expect(session?.httpOnly).toBe(true)
+  expect(session?.sameSite).toBe('Lax')
+  expect(storage).not.toContain(session?.value ?? 'no-session-cookie')
+})
