@@ -23,22 +23,57 @@ export type AuthLimits = {
    * limit) and throws 429, before any password hashing, when either limit is exceeded.
    */
   signin(ip: string, email: string): Promise<SigninAttempt>
+  /** Throws 429 at once, from memory, when `ip` is known to be over its sign-in failure limit. */
+  refuseBlockedSigninIp(ip: string): void
 }
 
+/** Keys this instance has seen over their limit, remembered locally at most this many. */
+const BLOCKED_CACHE_SIZE = 10_000
+
 export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimits']): AuthLimits {
+  // A key over its limit stays over it until its window ends (counts only grow, and a blocked
+  // sign-in never reaches the password check that could reset them), so a flood of refused
+  // attempts is answered from memory instead of costing the database two writes each.
+  const blockedUntil = new Map<string, number>()
+  const refuseIfBlocked = (...keys: string[]) => {
+    const now = Date.now()
+    const until = Math.max(...keys.map((key) => blockedUntil.get(key) ?? 0))
+    if (until > now) throw tooManyRequests((until - now) / 1000)
+  }
+  const block = (key: string, retryAfterSeconds: number) => {
+    if (blockedUntil.size >= BLOCKED_CACHE_SIZE) {
+      const now = Date.now()
+      for (const [k, until] of blockedUntil) if (until <= now) blockedUntil.delete(k)
+      if (blockedUntil.size >= BLOCKED_CACHE_SIZE) return // still full: fall back to the database
+    }
+    blockedUntil.set(key, Date.now() + retryAfterSeconds * 1000)
+  }
+
   return {
     async signup(ip) {
-      const hit = await limiter.hit(limitKey('signup-ip', ip), HOUR)
-      if (hit.count > limits.signupPerHour) throw tooManyRequests(hit.retryAfterSeconds)
+      const key = limitKey('signup-ip', ip)
+      refuseIfBlocked(key)
+      const hit = await limiter.hit(key, HOUR)
+      if (hit.count > limits.signupPerHour) {
+        block(key, hit.retryAfterSeconds)
+        throw tooManyRequests(hit.retryAfterSeconds)
+      }
+    },
+
+    refuseBlockedSigninIp(ip) {
+      refuseIfBlocked(limitKey('signin-fail-ip', ip))
     },
 
     async signin(ip, email) {
       const accountKey = limitKey('signin-fail-account', email.trim().toLowerCase())
       const ipKey = limitKey('signin-fail-ip', ip)
+      refuseIfBlocked(accountKey, ipKey)
       const [account, client] = await Promise.all([
         limiter.hit(accountKey, FIFTEEN_MINUTES),
         limiter.hit(ipKey, FIFTEEN_MINUTES),
       ])
+      if (account.count > limits.signinFailuresPerAccount) block(accountKey, account.retryAfterSeconds)
+      if (client.count > limits.signinFailuresPerIp) block(ipKey, client.retryAfterSeconds)
       const blocked = [
         account.count > limits.signinFailuresPerAccount ? account.retryAfterSeconds : 0,
         client.count > limits.signinFailuresPerIp ? client.retryAfterSeconds : 0,

@@ -80,13 +80,19 @@ export function authRouter(deps: AuthRoutesDeps) {
     return rows.length > 0
   }
 
+  // A flood from a client already over its limit is refused before its body is even read.
+  const refuseBlockedIp: MiddlewareHandler<AppEnv> = async function refuseBlockedIp(c, next) {
+    limits.refuseBlockedSigninIp(c.var.clientIp)
+    await next()
+  }
+
   const signinRoute = createRoute({
     method: 'post',
     path: '/auth/signin',
     tags: ['Auth'],
     summary: 'Sign in with email and password',
     description: 'Unknown email and wrong password get the same 401, in about the same time.',
-    middleware: [jsonBody] as const,
+    middleware: [refuseBlockedIp, jsonBody] as const,
     request: { body: jsonRequest(SigninBody) },
     responses: {
       200: jsonResponse(AuthResultSchema, 'Signed in; session cookie set'),

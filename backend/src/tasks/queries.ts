@@ -3,7 +3,7 @@
  * task is never read, changed or counted, not even to be filtered out afterwards.
  */
 import { randomUUID } from 'node:crypto'
-import { and, asc, desc, eq, gt, gte, ilike, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, type Column, desc, eq, gt, gte, ilike, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { type TaskRow, task } from '../db/schema.js'
 import type { Cursor, CursorKey } from './cursor.js'
@@ -57,15 +57,64 @@ function keyValue(sort: Sort, key: CursorKey): Date | number | string | null {
   return sort === 'created_at' || sort === 'updated_at' || sort === 'due_at' ? new Date(key) : key
 }
 
-/** Rows strictly after the cursor in (key, id) order; tasks without `due_at` come last either way. */
-function keysetAfter(cursor: Cursor): SQL | undefined {
-  const column = SORT_COLUMN[cursor.sort]
-  const beyond = cursor.order === 'asc' ? gt : lt
-  const value = keyValue(cursor.sort, cursor.key)
-  if (value === null) return and(isNull(column), beyond(task.id, cursor.id))
-  const after = or(beyond(column, value), and(eq(column, value), beyond(task.id, cursor.id)))
-  return cursor.sort === 'due_at' ? or(after, isNull(column)) : after
+/**
+ * Rows strictly after (key, id) in the list's order; tasks without `due_at` come last either
+ * way. `key` and `id` are values, or placeholders in a prepared statement.
+ */
+function keysetAfter(sort: Sort, order: 'asc' | 'desc', key: unknown, id: unknown): SQL | undefined {
+  const column = SORT_COLUMN[sort]
+  // One comparison over a union of column types: typed loosely here, checked by the tests.
+  const beyond = (order === 'asc' ? gt : lt) as unknown as Compare
+  const equal = eq as unknown as Compare
+  if (key === null) return and(isNull(column), beyond(task.id, id))
+  const after = or(beyond(column, key), and(equal(column, key), beyond(task.id, id)))
+  return sort === 'due_at' ? or(after, isNull(column)) : after
 }
+
+type Compare = (left: Column, right: unknown) => SQL
+
+function listOrder(sort: Sort, order: 'asc' | 'desc') {
+  const column = SORT_COLUMN[sort]
+  const direction = order === 'asc' ? asc : desc
+  const byKey = sort === 'due_at' ? sql`${column} ${sql.raw(order)} nulls last` : direction(column)
+  return [byKey, direction(task.id)] as const
+}
+
+const isUnfiltered = (o: ListOptions) =>
+  o.status === 'all' && !o.q && !o.priority && !o.tag?.length && !o.due_before && !o.due_after
+
+type CursorKind = 'none' | 'key' | 'null'
+
+/**
+ * Unfiltered lists (by far the most common) use one prepared statement per sort, order and
+ * cursor kind: neither we nor PostgreSQL build and plan the SQL again for every request.
+ */
+function preparedList(db: Db, sort: Sort, order: 'asc' | 'desc', cursor: CursorKind) {
+  let statements = preparedLists.get(db)
+  if (!statements) {
+    statements = new Map()
+    preparedLists.set(db, statements)
+  }
+  const name = `task_list_${sort}_${order}_${cursor}`
+  let statement = statements.get(name)
+  if (!statement) {
+    const after =
+      cursor === 'none'
+        ? undefined
+        : keysetAfter(sort, order, cursor === 'null' ? null : sql.placeholder('key'), sql.placeholder('id'))
+    statement = db
+      .select()
+      .from(task)
+      .where(and(eq(task.userId, sql.placeholder('userId')), after))
+      .orderBy(...listOrder(sort, order))
+      .limit(sql.placeholder('limit'))
+      .prepare(name)
+    statements.set(name, statement)
+  }
+  return statement
+}
+type PreparedList = { execute(values: Record<string, unknown>): Promise<TaskRow[]> }
+const preparedLists = new WeakMap<Db, Map<string, PreparedList>>()
 
 /** `%`, `_` and `\` in a search are literal characters (API.md). */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
@@ -88,22 +137,31 @@ export function listTasksQuery(db: Db, userId: string, options: ListOptions) {
   if (options.tag?.length) where.push(sql`${task.tags} @> ${sql.param(options.tag)}::text[]`)
   if (options.due_before) where.push(lt(task.dueAt, options.due_before))
   if (options.due_after) where.push(gte(task.dueAt, options.due_after))
-  if (options.cursor) where.push(keysetAfter(options.cursor))
-
-  const column = SORT_COLUMN[sort]
-  const direction = order === 'asc' ? asc : desc
-  const byKey = sort === 'due_at' ? sql`${column} ${sql.raw(order)} nulls last` : direction(column)
+  const { cursor } = options
+  if (cursor) where.push(keysetAfter(sort, order, keyValue(sort, cursor.key), cursor.id))
   return db
     .select()
     .from(task)
     .where(and(...where))
-    .orderBy(byKey, direction(task.id))
+    .orderBy(...listOrder(sort, order))
     .limit(limit + 1)
 }
 
 export async function listTasks(db: Db, userId: string, options: ListOptions) {
-  const { sort, order, limit } = options
-  const rows = await listTasksQuery(db, userId, options)
+  const { sort, order, limit, cursor } = options
+  let rows: TaskRow[]
+  if (isUnfiltered(options)) {
+    const kind: CursorKind = !cursor ? 'none' : cursor.key === null ? 'null' : 'key'
+    // Timestamps go in as ISO text: a placeholder is not encoded by its column.
+    rows = await preparedList(db, sort, order, kind).execute({
+      userId,
+      limit: limit + 1,
+      key: cursor?.key,
+      id: cursor?.id,
+    })
+  } else {
+    rows = await listTasksQuery(db, userId, options)
+  }
   const page = rows.slice(0, limit)
   const last = page.at(-1)
   const next = rows.length > limit && last ? { sort, order, key: sortKey(last, sort), id: last.id } : undefined
