@@ -90,7 +90,14 @@ async function main() {
     },
   })
   await waitFor(`http://127.0.0.1:${apiPort}/healthz`, 'The API')
-  run('The web app', [nextBin, dev ? 'dev' : 'start', '-p', String(webPort)], { cwd: frontend, env })
+  // Production: our own server around Next (frontend/server.ts) sets X-Forwarded-For from the
+  // socket. Development: plain `next dev`, whose proxy passes a client's X-Forwarded-For on.
+  if (dev) run('The web app', [nextBin, 'dev', '-p', String(webPort)], { cwd: frontend, env })
+  else
+    run('The web app', ['--import', 'tsx', 'server.ts'], {
+      cwd: frontend,
+      env: { ...env, PORT: String(webPort), NODE_ENV: 'production' },
+    })
   await waitFor(`http://127.0.0.1:${webPort}/signin`, 'The web app')
   console.log(`\n  Taskwell is ready: open ${webUrl}\n  (API reference: ${webUrl}/api/docs; Ctrl-C stops both)\n`)
 }

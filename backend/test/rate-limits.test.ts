@@ -11,7 +11,7 @@ import { randomInt } from 'node:crypto'
 import http from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { eq } from 'drizzle-orm'
-import { session as sessionTable } from '../src/db/schema.js'
+import { session as sessionTable, user } from '../src/db/schema.js'
 import { createClientIpResolver } from '../src/http/client-ip.js'
 import {
   closeDatabases,
@@ -438,3 +438,30 @@ function canBind(address: string): Promise<boolean> {
     })
   })
 }
+
+describe('form bodies on Better Auth’s own routes', () => {
+  let t: TestApp
+  before(async () => {
+    t = await startTestApp('pglite', { RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: '3' })
+  })
+  after(() => t.close())
+
+  const form = (path: string, fields: Record<string, string>) =>
+    t.fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.config.publicUrl },
+      body: new URLSearchParams(fields).toString(),
+    })
+
+  it('are refused with 415, so no sign-in escapes the limits and no sign-up the password rules', async () => {
+    const email = uniqueEmail('form')
+    for (let i = 0; i < 6; i++) {
+      const res = await form('/api/auth/sign-in/email', { email, password: `guess ${i}` })
+      assert.equal(res.status, 415)
+    }
+    const weak = await form('/api/auth/sign-up/email', { email, password: 'a', name: 'Form' })
+    assert.equal(weak.status, 415)
+    const stored = await t.services.database.db.select().from(user).where(eq(user.email, email))
+    assert.equal(stored.length, 0)
+  })
+})

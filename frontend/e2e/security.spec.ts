@@ -35,3 +35,19 @@ test('signing in stores no token where page scripts can read it', async ({ page,
   expect(session?.sameSite).toBe('Lax')
   expect(storage).not.toContain(session?.value ?? 'no-session-cookie')
 })
+
+test('a client cannot choose the address its rate limits are counted under', async ({ request }) => {
+  const spoofed = '203.0.113.77'
+  const signup = await request.post('/api/auth/signup', {
+    data: { email: uniqueEmail('spoof'), password: 'a sturdy passphrase 42' },
+    headers: { 'x-forwarded-for': spoofed },
+  })
+  expect(signup.status()).toBe(201)
+  // The session records the address the API resolved for this client: the real peer.
+  const sessions = (await (await request.get('/api/auth/list-sessions')).json()) as { ipAddress: string | null }[]
+  expect(sessions.length).toBeGreaterThan(0)
+  for (const s of sessions) {
+    expect(s.ipAddress).not.toBe(spoofed)
+    expect(s.ipAddress ?? '').toMatch(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/)
+  }
+})

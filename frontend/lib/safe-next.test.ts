@@ -19,6 +19,10 @@ describe('safeNext()', () => {
     '/\t/evil.example',
     '/\n/evil.example',
     'javascript:alert(1)',
+    // Dot segments that collapse into a protocol-relative path.
+    '/.//evil.example',
+    '/%2e//evil.example',
+    '/a/..//evil.example',
   ])('refuses %j', (raw) => {
     expect(safeNext(raw)).toBeNull()
   })

@@ -19,5 +19,8 @@ export function safeNext(raw: string | null | undefined): string | null {
   // The URL parser drops tabs and newlines and reads backslashes as slashes, so check what it
   // made of the value, and navigate to exactly that.
   if (url.origin !== BASE) return null
+  // Dot segments can collapse into a leading `//` (`/.//evil.example` → `//evil.example`),
+  // which a browser would read as another origin.
+  if (url.pathname.startsWith('//')) return null
   return `${url.pathname}${url.search}${url.hash}`
 }

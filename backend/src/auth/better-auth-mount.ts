@@ -9,6 +9,7 @@ import type { Handler } from 'hono'
 import type { Config } from '../config.js'
 import type { AppEnv } from '../http/env.js'
 import { HttpError, problemResponse, unprocessable } from '../http/problem.js'
+import { JSON_MEDIA_TYPE } from '../http/validation.js'
 import { type Auth, CLIENT_IP_HEADER } from './auth.js'
 import type { AuthLimits, SigninAttempt } from './limits.js'
 import { passwordProblem } from './password.js'
@@ -24,6 +25,11 @@ export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config
     const headers = new Headers(c.req.raw.headers)
     headers.set(CLIENT_IP_HEADER, c.var.clientIp) // overwrites anything the client sent
     const body = method === 'GET' || method === 'HEAD' ? undefined : await c.req.arrayBuffer()
+    // Better Auth also takes form bodies; ours only JSON, so the limits and password rules
+    // below always see what Better Auth will act on.
+    if (method === 'POST' && body && body.byteLength > 0 && !JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '')) {
+      throw new HttpError(415, 'Unsupported Media Type', { detail: 'Send the body as application/json' })
+    }
 
     let attempt: SigninAttempt | undefined
     let signupEmail: unknown
@@ -35,7 +41,8 @@ export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config
       if (problem) throw unprocessable([{ field: 'password', message: problem }])
     } else if (method === 'POST' && path === '/sign-in/email') {
       const { email } = jsonFields(body)
-      if (typeof email === 'string') attempt = await limits.signin(c.var.clientIp, email)
+      // Fail closed: an attempt without a usable email still counts against the client.
+      attempt = await limits.signin(c.var.clientIp, typeof email === 'string' ? email : '')
     }
 
     const response = await auth.handler(new Request(c.req.url, { method, headers, body }))

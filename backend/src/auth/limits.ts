@@ -31,9 +31,10 @@ export type AuthLimits = {
 const BLOCKED_CACHE_SIZE = 10_000
 
 export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimits']): AuthLimits {
-  // A key over its limit stays over it until its window ends (counts only grow, and a blocked
-  // sign-in never reaches the password check that could reset them), so a flood of refused
-  // attempts is answered from memory instead of costing the database two writes each.
+  // A key over its limit stays over it until its window ends: only a successful sign-in takes
+  // counts back, and a blocked sign-in never reaches the password check. So a flood of refused
+  // attempts is answered from memory instead of costing the database two writes each. (A
+  // success that raced the block clears it here; other instances keep theirs until it ends.)
   const blockedUntil = new Map<string, number>()
   const refuseIfBlocked = (...keys: string[]) => {
     const now = Date.now()
@@ -81,6 +82,8 @@ export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimit
       if (Math.max(...blocked) > 0) throw tooManyRequests(Math.max(...blocked))
       return {
         async succeeded() {
+          blockedUntil.delete(accountKey)
+          blockedUntil.delete(ipKey)
           await Promise.all([limiter.reset(accountKey), limiter.undo(ipKey)])
         },
       }

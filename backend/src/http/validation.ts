@@ -9,7 +9,7 @@ import type { ZodError } from 'zod'
 import type { AppEnv } from './env.js'
 import { badRequest, type FieldError, HttpError, unprocessable } from './problem.js'
 
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+export const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Checks the body is JSON, with the errors API.md promises; routes then validate it. */
