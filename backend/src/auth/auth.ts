@@ -80,3 +80,9 @@ export function createAuth({ config, db, revocations, log }: AuthDeps) {
 }
 
 export type Auth = ReturnType<typeof createAuth>
+
+/** Whether an account uses `email` (compared lower-case, as Better Auth stores it). */
+export async function isEmailRegistered(auth: Auth, email: string): Promise<boolean> {
+  const { internalAdapter } = await auth.$context
+  return (await internalAdapter.findUserByEmail(email.toLowerCase())) !== null
+}

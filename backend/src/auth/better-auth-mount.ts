@@ -10,7 +10,7 @@ import type { Config } from '../config.js'
 import type { AppEnv } from '../http/env.js'
 import { HttpError, problemResponse, unprocessable } from '../http/problem.js'
 import { JSON_MEDIA_TYPE } from '../http/validation.js'
-import { type Auth, CLIENT_IP_HEADER } from './auth.js'
+import { type Auth, CLIENT_IP_HEADER, isEmailRegistered } from './auth.js'
 import type { AuthLimits, SigninAttempt } from './limits.js'
 import { passwordProblem } from './password.js'
 
@@ -66,8 +66,7 @@ async function lostSignupRace(auth: Auth, response: Response, email: string): Pr
     .json()
     .catch(() => ({}))) as { code?: unknown }
   if (code !== BASE_ERROR_CODES.FAILED_TO_CREATE_USER.code) return false
-  const { internalAdapter } = await auth.$context
-  return (await internalAdapter.findUserByEmail(email.toLowerCase())) !== null
+  return isEmailRegistered(auth, email)
 }
 
 const emailTaken = () => {

@@ -14,7 +14,7 @@ import type { AppEnv } from '../http/env.js'
 import { bearerSecurity, errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { conflict, HttpError, unauthorized } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
-import { type Auth, CLIENT_IP_HEADER } from './auth.js'
+import { type Auth, CLIENT_IP_HEADER, isEmailRegistered } from './auth.js'
 import type { AuthLimits } from './limits.js'
 import type { CallerResolver } from './require-user.js'
 import { AccessTokenSchema, AuthResultSchema, MeSchema, SigninBody, signupBody, toUserJson } from './schemas.js'
@@ -69,15 +69,13 @@ export function authRouter(deps: AuthRoutesDeps) {
   async function signupError(err: unknown, email: string): Promise<unknown> {
     if (!(err instanceof APIError)) return err
     const code = (err.body as { code?: string } | undefined)?.code ?? ''
-    if (code.startsWith('USER_ALREADY_EXISTS') || (code === 'FAILED_TO_CREATE_USER' && (await emailTaken(email)))) {
+    if (
+      code.startsWith('USER_ALREADY_EXISTS') ||
+      (code === 'FAILED_TO_CREATE_USER' && (await isEmailRegistered(auth, email)))
+    ) {
       return conflict('An account with this email already exists')
     }
     return err
-  }
-
-  async function emailTaken(email: string) {
-    const rows = await db.select({ id: userTable.id }).from(userTable).where(eq(userTable.email, email)).limit(1)
-    return rows.length > 0
   }
 
   // A flood from a client already over its limit is refused before its body is even read.
