@@ -1,12 +1,15 @@
 /**
  * Test helpers for pages under the real AuthProvider: a fetch stub that answers the auth
- * endpoints by "METHOD /path", and problem+json / JSON responses shaped like API.md.
+ * endpoints by "METHOD /path", problem+json / JSON responses shaped like API.md, and the
+ * shared setup of the sign-in and sign-up page tests.
  */
 import { render, screen, waitFor } from '@testing-library/react'
 import type { ReactElement } from 'react'
-import { expect, vi } from 'vitest'
+import { afterEach, beforeEach, expect, vi } from 'vitest'
 import { AuthProvider, useAuth } from '@/components/auth-provider'
+import { setAccessToken } from '@/lib/api'
 import type { AuthResult, User } from '@/lib/types'
+import { nav } from './navigation'
 
 export const USER: User = {
   id: 'u_1',
@@ -85,4 +88,23 @@ export async function renderWithAuth(ui: ReactElement) {
   )
   await waitFor(() => expect(screen.getByTestId('auth-status')).not.toHaveTextContent('loading'))
   return result
+}
+
+/**
+ * Setup for a sign-in/sign-up page test at `pathname`. The test file must also mock
+ * next/navigation: `vi.mock('next/navigation', () => import('@/test/navigation'))`.
+ * Each test starts with no query string and a fresh `router.replace`, and ends with fetch
+ * unstubbed and no access token. Returns the navigation state to steer and inspect.
+ */
+export function setUpAuthPageTest(pathname: string) {
+  nav.pathname = pathname
+  beforeEach(() => {
+    nav.params = new URLSearchParams()
+    nav.router.replace.mockClear()
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    setAccessToken(null)
+  })
+  return nav
 }

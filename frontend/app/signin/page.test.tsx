@@ -1,30 +1,21 @@
 import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { setAccessToken } from '@/lib/api'
-import { AUTH_RESULT, deferred, json, problem, renderWithAuth, sentBodies, stubApi } from '@/test/auth'
+import { describe, expect, it, vi } from 'vitest'
+import {
+  AUTH_RESULT,
+  deferred,
+  json,
+  problem,
+  renderWithAuth,
+  sentBodies,
+  setUpAuthPageTest,
+  stubApi,
+} from '@/test/auth'
 import SignInPage from './page'
 
-const nav = vi.hoisted(() => ({
-  router: { replace: vi.fn(), push: vi.fn(), prefetch: vi.fn(), back: vi.fn(), forward: vi.fn(), refresh: vi.fn() },
-  params: new URLSearchParams(),
-}))
+vi.mock('next/navigation', () => import('@/test/navigation'))
 
-vi.mock('next/navigation', () => ({
-  useRouter: () => nav.router,
-  usePathname: () => '/signin',
-  useSearchParams: () => nav.params,
-}))
-
-beforeEach(() => {
-  nav.params = new URLSearchParams()
-  nav.router.replace.mockClear()
-})
-
-afterEach(() => {
-  vi.unstubAllGlobals()
-  setAccessToken(null)
-})
+const nav = setUpAuthPageTest('/signin')
 
 const signinReturns = (respond: () => Response | Promise<Response>) =>
   stubApi({ routes: { 'POST /api/auth/signin': respond } })

@@ -2,13 +2,13 @@
 
 import { type FormEvent, Suspense, useRef, useState } from 'react'
 import { AuthCard, AuthFormSkeleton } from '@/components/auth/auth-card'
+import { EmailField } from '@/components/auth/email-field'
 import { PasswordField } from '@/components/auth/password-field'
 import { SwitchAuthLink } from '@/components/auth/switch-link'
 import { useAfterAuth } from '@/components/auth/use-after-auth'
 import { useFocusField } from '@/components/auth/use-focus-field'
 import { useAuth } from '@/components/auth-provider'
 import { Button } from '@/components/ui/button'
-import { Field } from '@/components/ui/field'
 import { FormAlert } from '@/components/ui/form-alert'
 import { ApiError } from '@/lib/api'
 
@@ -87,14 +87,7 @@ function SignInForm() {
   return (
     <form ref={form} noValidate onSubmit={handleSubmit} className="space-y-5">
       <FormAlert message={alert} />
-      <Field
-        label="Email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        autoCapitalize="none"
-        spellCheck={false}
-        required
+      <EmailField
         value={email}
         onChange={(e) => {
           setEmail(e.target.value)

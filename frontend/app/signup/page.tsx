@@ -3,6 +3,7 @@
 import Link from 'next/link'
 import { type FormEvent, Suspense, useRef, useState } from 'react'
 import { AuthCard, AuthFormSkeleton, linkClass } from '@/components/auth/auth-card'
+import { EmailField } from '@/components/auth/email-field'
 import { PasswordField } from '@/components/auth/password-field'
 import { PasswordRules } from '@/components/auth/password-rules'
 import { SwitchAuthLink } from '@/components/auth/switch-link'
@@ -112,14 +113,7 @@ function SignUpForm() {
         error={errors.name}
       />
       <div>
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
+        <EmailField
           value={email}
           onChange={(e) => {
             setEmail(e.target.value)

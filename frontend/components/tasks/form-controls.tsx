@@ -4,7 +4,8 @@
  * A labelled <select> and <textarea> that look and behave like ui/field's <Field>
  * (hint, inline error announced and linked with aria-describedby/aria-invalid).
  */
-import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId } from 'react'
+import type { ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react'
+import { useFieldIds } from '@/components/ui/field'
 
 export const controlClass =
   'block w-full rounded-lg border bg-white px-3 py-2 text-base shadow-sm outline-none transition focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 dark:bg-slate-900'
@@ -16,26 +17,45 @@ export const labelClass = 'block text-sm font-medium text-slate-700 dark:text-sl
 
 type Extras = { label: string; error?: string | undefined; hint?: ReactNode }
 
-function useDescribedBy(error: string | undefined, hint: ReactNode) {
-  const id = useId()
-  const hintId = `${id}-hint`
-  const errorId = `${id}-error`
-  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined
-  return { id, hintId, errorId, describedBy }
+/** The ids and the attributes a control needs to be labelled, described and marked invalid. */
+function useControl(error: string | undefined, hint: ReactNode) {
+  const ids = useFieldIds(error, hint)
+  const control = {
+    id: ids.id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': ids.describedBy,
+  }
+  return { ...ids, control }
 }
 
-function Below({ hint, hintId, error, errorId }: { hint: ReactNode; hintId: string; error?: string; errorId: string }) {
+/** The label above a control, and its hint and (announced) error below it. */
+function Labelled({
+  label,
+  error,
+  hint,
+  className,
+  ids,
+  children,
+}: Extras & {
+  className?: string | undefined
+  ids: { id: string; hintId: string; errorId: string }
+  children: ReactNode
+}) {
   return (
-    <>
+    <div className={className}>
+      <label htmlFor={ids.id} className={labelClass}>
+        {label}
+      </label>
+      {children}
       {hint ? (
-        <div id={hintId} className="mt-1 text-sm text-slate-500 dark:text-slate-400">
+        <div id={ids.hintId} className="mt-1 text-sm text-slate-500 dark:text-slate-400">
           {hint}
         </div>
       ) : null}
-      <p id={errorId} aria-live="polite" className="mt-1 text-sm text-red-600 dark:text-red-400">
+      <p id={ids.errorId} aria-live="polite" className="mt-1 text-sm text-red-600 dark:text-red-400">
         {error ?? ''}
       </p>
-    </>
+    </div>
   )
 }
 
@@ -47,23 +67,13 @@ export function SelectField({
   children,
   ...select
 }: Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> & Extras) {
-  const { id, hintId, errorId, describedBy } = useDescribedBy(error, hint)
+  const { control, ...ids } = useControl(error, hint)
   return (
-    <div className={className}>
-      <label htmlFor={id} className={labelClass}>
-        {label}
-      </label>
-      <select
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={`mt-1 min-h-10 ${controlClass} ${borderClass(error)}`}
-        {...select}
-      >
+    <Labelled label={label} error={error} hint={hint} className={className} ids={ids}>
+      <select {...control} className={`mt-1 min-h-10 ${controlClass} ${borderClass(error)}`} {...select}>
         {children}
       </select>
-      <Below hint={hint} hintId={hintId} error={error} errorId={errorId} />
-    </div>
+    </Labelled>
   )
 }
 
@@ -74,20 +84,10 @@ export function TextAreaField({
   className,
   ...textarea
 }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & Extras) {
-  const { id, hintId, errorId, describedBy } = useDescribedBy(error, hint)
+  const { control, ...ids } = useControl(error, hint)
   return (
-    <div className={className}>
-      <label htmlFor={id} className={labelClass}>
-        {label}
-      </label>
-      <textarea
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={`mt-1 ${controlClass} ${borderClass(error)}`}
-        {...textarea}
-      />
-      <Below hint={hint} hintId={hintId} error={error} errorId={errorId} />
-    </div>
+    <Labelled label={label} error={error} hint={hint} className={className} ids={ids}>
+      <textarea {...control} className={`mt-1 ${controlClass} ${borderClass(error)}`} {...textarea} />
+    </Labelled>
   )
 }

@@ -11,8 +11,7 @@ import { Field } from '@/components/ui/field'
 import type { ApiError } from '@/lib/api'
 import { fromLocalInput, parseTags, type TaskField, taskFieldErrors } from '@/lib/task-form'
 import type { Priority, TaskInput } from '@/lib/types'
-import { SelectField } from './form-controls'
-import { PRIORITY_LABELS } from './task-bits'
+import { DueField, PriorityField, TagsField } from './task-fields'
 
 type Draft = { title: string; priority: Priority; due: string; tags: string }
 const EMPTY: Draft = { title: '', priority: 'medium', due: '', tags: '' }
@@ -85,36 +84,13 @@ export function TaskCreateForm({ onCreate }: { onCreate: (input: TaskInput) => P
           More options
         </button>
         <div id={moreId} hidden={!more} className="mt-2 grid grid-cols-1 gap-x-3 sm:grid-cols-3">
-          <SelectField
-            label="Priority"
-            name="priority"
-            value={draft.priority}
-            onChange={(event) => set('priority', event.target.value as Priority)}
-            error={errors.priority}
-          >
-            {(['high', 'medium', 'low'] as const).map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
-          </SelectField>
-          <Field
-            label="Due"
-            name="due"
-            type="datetime-local"
-            value={draft.due}
-            onChange={(event) => set('due', event.target.value)}
-            error={errors.due_at}
-          />
-          <Field
-            label="Tags"
-            name="tags"
-            placeholder="work, home"
-            autoComplete="off"
-            hint="Separate with commas"
+          <PriorityField value={draft.priority} onChange={(v) => set('priority', v)} error={errors.priority} />
+          <DueField value={draft.due} onChange={(v) => set('due', v)} error={errors.due_at} />
+          <TagsField
             value={draft.tags}
-            onChange={(event) => set('tags', event.target.value)}
+            onChange={(v) => set('tags', v)}
             error={errors.tags}
+            hint="Separate with commas"
           />
         </div>
       </div>

@@ -14,8 +14,8 @@ import { FormAlert } from '@/components/ui/form-alert'
 import { ApiError, api } from '@/lib/api'
 import { formatTags, fromLocalInput, parseTags, type TaskField, taskFieldErrors, toLocalInput } from '@/lib/task-form'
 import type { Priority, Task } from '@/lib/types'
-import { SelectField, TextAreaField } from './form-controls'
-import { PRIORITY_LABELS } from './task-bits'
+import { TextAreaField } from './form-controls'
+import { DueField, PriorityField, TagsField } from './task-fields'
 
 const GENERIC = 'Something went wrong. Please try again.'
 const DESCRIPTION_MAX = 1000
@@ -261,29 +261,10 @@ function EditForm({
           error={errors.description}
           hint={`${values.description.length}/${DESCRIPTION_MAX} characters`}
         />
-        <div className="grid grid-cols-1 gap-x-4 sm:grid-cols-2">
-          <SelectField
-            label="Priority"
-            name="priority"
-            value={values.priority}
-            onChange={(event) => set('priority', event.target.value as Priority)}
-            error={errors.priority}
-          >
-            {(['high', 'medium', 'low'] as const).map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
-          </SelectField>
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
+          <PriorityField value={values.priority} onChange={(v) => set('priority', v)} error={errors.priority} />
           <div>
-            <Field
-              label="Due"
-              name="due"
-              type="datetime-local"
-              value={values.due}
-              onChange={(event) => set('due', event.target.value)}
-              error={errors.due_at}
-            />
+            <DueField value={values.due} onChange={(v) => set('due', v)} error={errors.due_at} />
             {values.due ? (
               <button
                 type="button"
@@ -295,13 +276,9 @@ function EditForm({
             ) : null}
           </div>
         </div>
-        <Field
-          label="Tags"
-          name="tags"
-          autoComplete="off"
-          placeholder="work, home"
+        <TagsField
           value={values.tags}
-          onChange={(event) => set('tags', event.target.value)}
+          onChange={(v) => set('tags', v)}
           error={errors.tags}
           hint="Separate tags with commas (up to 10)."
         />

@@ -12,11 +12,20 @@ type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> & {
   hint?: ReactNode
 }
 
-export function Field({ label, error, hint, className, ...input }: FieldProps) {
+/**
+ * The ids that tie a control to its label, hint and error, and the attributes the control
+ * itself needs (`id`, `aria-invalid`, `aria-describedby`). Shared with tasks/form-controls.
+ */
+export function useFieldIds(error: string | undefined, hint: ReactNode) {
   const id = useId()
   const hintId = `${id}-hint`
   const errorId = `${id}-error`
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined
+  return { id, hintId, errorId, describedBy }
+}
+
+export function Field({ label, error, hint, className, ...input }: FieldProps) {
+  const { id, hintId, errorId, describedBy } = useFieldIds(error, hint)
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-200">
