@@ -12,7 +12,7 @@ import {
   closeDatabases,
   type Driver,
   drivers,
-  type problem,
+  problem,
   type SignedIn,
   STRONG_PASSWORD,
   sessionCookie,
@@ -816,3 +816,36 @@ for (const driver of drivers()) {
     })
   })
 }
+
+describe('a password changed later', () => {
+  let t: TestApp
+  before(async () => {
+    t = await startTestApp('pglite')
+  })
+  after(() => t.close())
+
+  const changePassword = (who: { cookie: string }, currentPassword: string, newPassword: string) =>
+    t.fetch('/api/auth/change-password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: who.cookie, origin: t.config.publicUrl },
+      body: JSON.stringify({ currentPassword, newPassword }),
+    })
+
+  it('must meet the sign-up rules (length and the common-password list)', async () => {
+    const ann = await t.signup()
+    for (const weak of ['short', 'password123']) {
+      const res = await changePassword(ann, ann.password, weak)
+      assert.equal(res.status, 422)
+      const body = await problem(res)
+      assert.deepEqual(
+        body.errors?.map((e) => e.field),
+        ['newPassword'],
+      )
+    }
+    // The old password still works; a good new one is accepted and then works.
+    assert.equal((await t.post('/api/auth/signin', { email: ann.user.email, password: ann.password })).status, 200)
+    const strong = 'another sturdy passphrase 7'
+    assert.equal((await changePassword(ann, ann.password, strong)).status, 200)
+    assert.equal((await t.post('/api/auth/signin', { email: ann.user.email, password: strong })).status, 200)
+  })
+})

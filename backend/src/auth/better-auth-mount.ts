@@ -15,6 +15,8 @@ import type { AuthLimits, SigninAttempt } from './limits.js'
 import { passwordProblem } from './password.js'
 
 const BASE_PATH = '/api/auth'
+/** Better Auth endpoints that set a new password, in a `newPassword` field. */
+const NEW_PASSWORD_PATHS = new Set(['/change-password', '/reset-password'])
 
 export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config: Config }): Handler<AppEnv> {
   const { auth, limits, config } = deps
@@ -39,6 +41,12 @@ export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config
       signupEmail = email
       const problem = typeof password === 'string' ? passwordProblem(password, config.passwordMinLength) : undefined
       if (problem) throw unprocessable([{ field: 'password', message: problem }])
+    } else if (method === 'POST' && NEW_PASSWORD_PATHS.has(path)) {
+      // A password set later must meet the same rules as one chosen at sign-up.
+      const { newPassword } = jsonFields(body)
+      const problem =
+        typeof newPassword === 'string' ? passwordProblem(newPassword, config.passwordMinLength) : undefined
+      if (problem) throw unprocessable([{ field: 'newPassword', message: problem }])
     } else if (method === 'POST' && path === '/sign-in/email') {
       const { email } = jsonFields(body)
       // Fail closed: an attempt without a usable email still counts against the client.
