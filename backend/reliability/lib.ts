@@ -9,12 +9,12 @@ import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'nod
 import { randomBytes } from 'node:crypto'
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
+import { freePort } from '../test/support/free-port.js'
 
 export const BACKEND_DIR = fileURLToPath(new URL('..', import.meta.url))
 export const SECRET = 'reliability-secret-that-is-at-least-32-characters'
@@ -58,16 +58,7 @@ export function onExit(fn: () => void): () => void {
 
 export const now = () => performance.now()
 
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+export { freePort }
 
 // ---------------------------------------------------------------------------------------
 // Server processes

@@ -37,6 +37,7 @@ import {
   startTestApp,
   type TestApp,
 } from './support/harness.js'
+import { TASK_KEYS } from './support/task-shape.js'
 
 after(closeDatabases)
 
@@ -73,19 +74,6 @@ type Task = TaskJson
 type Editable = Pick<Task, 'title' | 'description' | 'priority' | 'tags' | 'due_at'>
 
 const PRIORITIES: readonly Priority[] = ['low', 'medium', 'high']
-const TASK_KEYS = [
-  'completed',
-  'completed_at',
-  'created_at',
-  'description',
-  'due_at',
-  'id',
-  'priority',
-  'tags',
-  'title',
-  'updated_at',
-  'user_id',
-]
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
 const DEFAULTS: Omit<Editable, 'title'> = { description: '', priority: 'medium', tags: [], due_at: null }
 

@@ -18,6 +18,7 @@ import { ConfigError, loadConfig } from '../src/config.js'
 import { openDb } from '../src/db/client.js'
 import { migrate } from '../src/db/migrate.js'
 import { listen } from '../src/http/listen.js'
+import { freePort } from './support/free-port.js'
 import {
   closeDatabases,
   type Driver,
@@ -670,17 +671,6 @@ async function startBlackHole(): Promise<{ port: number; close(): void }> {
       server.close()
     },
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Collects console output (e.g. Better Auth's logger) until the returned function is called. */

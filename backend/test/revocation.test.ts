@@ -11,7 +11,6 @@ import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -19,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { decodeJwt } from 'jose'
 import pg from 'pg'
+import { freePort } from './support/free-port.js'
 import {
   closeDatabases,
   drivers,
@@ -242,17 +242,6 @@ describe('sign-out across two instances in one process (PostgreSQL)', { skip: NE
 // Two real server processes
 
 const BACKEND_DIR = fileURLToPath(new URL('..', import.meta.url))
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 type ServerProcess = { child: ChildProcess; base: string; output: () => string; exited: Promise<void> }
 

@@ -12,6 +12,7 @@ import { eq } from 'drizzle-orm'
 import { task as taskTable, user as userTable } from '../src/db/schema.js'
 import type { TaskJson } from '../src/tasks/schemas.js'
 import { closeDatabases, drivers, problem, type SignedIn, startTestApp, type TestApp } from './support/harness.js'
+import { TASK_KEYS } from './support/task-shape.js'
 
 after(closeDatabases)
 
@@ -20,19 +21,6 @@ type Task = TaskJson
 type Page = { items: Task[]; next_cursor: string | null }
 type Query = Record<string, string | number | string[]>
 
-const TASK_KEYS = [
-  'completed',
-  'completed_at',
-  'created_at',
-  'description',
-  'due_at',
-  'id',
-  'priority',
-  'tags',
-  'title',
-  'updated_at',
-  'user_id',
-]
 const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
 type Body = { json: unknown } | { raw: string; type?: string } | undefined

@@ -13,6 +13,7 @@ import { migrate } from '../../src/db/migrate.js'
 import { type Listening, listen } from '../../src/http/listen.js'
 import { createLogger } from '../../src/http/logger.js'
 import { createServices, type Services } from '../../src/services.js'
+import { freePort } from './free-port.js'
 
 export type Driver = 'pglite' | 'pg'
 
@@ -100,9 +101,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = options.database ?? (await testDatabase(driver))
   // PUBLIC_URL must name the port we listen on; take a free one first.
-  const http = await listen(() => new Response(null, { status: 503 }), 0, '127.0.0.1')
-  const port = Number(new URL(http.url).port)
-  await http.close()
+  const port = await freePort()
   const config = loadConfig({ ...TEST_ENV, PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, ...env })
   const services = await createServices(config, database, options.log ?? createLogger(config.logLevel))
   const app = createApp(services)
