@@ -6,6 +6,8 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { Scalar } from '@scalar/hono-api-reference'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
+import { emailRouter } from './account/email-routes.js'
+import { meRouter } from './account/me-routes.js'
 import { betterAuthHandler } from './auth/better-auth-mount.js'
 import { createRequireUser } from './auth/require-user.js'
 import { authRouter } from './auth/routes.js'
@@ -13,6 +15,7 @@ import { createClientIpResolver } from './http/client-ip.js'
 import type { AppEnv } from './http/env.js'
 import { requestLogger } from './http/logger.js'
 import { HttpError, notFound, onError, problemResponse } from './http/problem.js'
+import { trackRequestOrigin } from './http/request-origin.js'
 import { corsAllowlist, limitBody, originGuard } from './http/security.js'
 import { rejectInvalid } from './http/validation.js'
 import { opsRouter } from './ops/routes.js'
@@ -21,7 +24,7 @@ import { tasksRouter } from './tasks/routes.js'
 
 /** `draining` (server.ts: after SIGTERM) turns /readyz to 503 while requests are still served. */
 export function createApp(services: Services, lifecycle: { draining(): boolean } = { draining: () => false }) {
-  const { config, log, database, auth, tokens, callers, limits } = services
+  const { config, log, database, auth, tokens, callers, limits, audit } = services
   const trustedOrigins = new Set([config.publicUrl, ...config.corsOrigins])
   const clientIp = createClientIpResolver(config.trustedProxies)
   const requireUser = createRequireUser(callers)
@@ -42,8 +45,12 @@ export function createApp(services: Services, lifecycle: { draining(): boolean }
   app.use(limitBody(config.bodyLimitBytes))
 
   app.route('/', opsRouter({ database, draining: lifecycle.draining }))
+  // The account routes write security events, which take the request's IP and user agent.
+  for (const path of ['/api/auth/*', '/api/me', '/api/me/*']) app.use(path, trackRequestOrigin())
   // Our routes first: they own /api/auth/signup|signin|signout|token over Better Auth's.
-  app.route('/api', authRouter({ config, db: database.db, auth, tokens, callers, limits, requireUser }))
+  app.route('/api', authRouter({ config, db: database.db, auth, tokens, callers, limits, audit, requireUser }))
+  app.route('/api', emailRouter({ config, auth, limits }))
+  app.route('/api', meRouter({ config, db: database.db, auth, limits, audit, requireUser }))
   app.on(['GET', 'POST'], '/api/auth/*', betterAuthHandler({ auth, limits, config }))
   app.all('/api/auth/*', () => {
     throw new HttpError(405, 'Method Not Allowed', { headers: { Allow: 'GET, POST' } })

@@ -70,6 +70,19 @@ const envSchema = z.object({
   RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: int(10, 1),
   /** Failed sign-ins per client IP per 15 minutes. @default 50 */
   RATE_LIMIT_SIGNIN_FAILURES_PER_IP: int(50, 1),
+  /** Verification and password-reset mails per email address per hour. @default 5 */
+  RATE_LIMIT_EMAIL_PER_ADDRESS: int(5, 1),
+  /** Verification and password-reset mails requested per client IP per hour. @default 30 */
+  RATE_LIMIT_EMAIL_PER_IP: int(30, 1),
+  /** smtp:// or smtps:// URL of the mail server; unset → mail is written to DATA_DIR/outbox. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** Sender of Taskwell's mail. @default Taskwell <no-reply@localhost> */
+  MAIL_FROM: z.string().min(3).default('Taskwell <no-reply@localhost>'),
+  /** `true` blocks sign-in until the email address is verified. @default false */
+  REQUIRE_EMAIL_VERIFICATION: z.enum(['true', 'false']).default('false'),
   /** Largest accepted request body in bytes. @default 65536 */
   BODY_LIMIT_BYTES: int(65_536, 1024, 10_485_760),
   /** Connections in the pg pool. @default 10 */
@@ -91,7 +104,16 @@ export type Config = Readonly<{
   sessionTtlSeconds: number
   sessionUpdateAgeSeconds: number
   passwordMinLength: number
-  rateLimits: Readonly<{ signupPerHour: number; signinFailuresPerAccount: number; signinFailuresPerIp: number }>
+  rateLimits: Readonly<{
+    signupPerHour: number
+    signinFailuresPerAccount: number
+    signinFailuresPerIp: number
+    emailPerAddress: number
+    emailPerIp: number
+  }>
+  smtpUrl: string | undefined
+  mailFrom: string
+  requireEmailVerification: boolean
   bodyLimitBytes: number
   databasePoolSize: number
   /** Set when the secret was generated for development; server.ts warns about it. */
@@ -139,7 +161,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signupPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
       signinFailuresPerAccount: e.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT,
       signinFailuresPerIp: e.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
+      emailPerAddress: e.RATE_LIMIT_EMAIL_PER_ADDRESS,
+      emailPerIp: e.RATE_LIMIT_EMAIL_PER_IP,
     }),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION === 'true',
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     generatedSecret,

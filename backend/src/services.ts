@@ -2,7 +2,9 @@
  * Builds the long-lived services an app needs from a config and an open database.
  * server.ts and the tests both start here; nothing happens at import time.
  */
+import { join } from 'node:path'
 import type { Logger } from 'pino'
+import { type AuditLog, createAuditLog } from './audit/audit-log.js'
 import { type Auth, createAuth } from './auth/auth.js'
 import { type AuthLimits, createAuthLimits } from './auth/limits.js'
 import { preloadPasswordPolicy } from './auth/password.js'
@@ -12,6 +14,7 @@ import { createRevocations, type Revocations } from './auth/revocation.js'
 import { createTokenService, type TokenService } from './auth/tokens.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
+import { createMailer, type Mailer } from './mail/mailer.js'
 
 export type Services = {
   config: Config
@@ -22,7 +25,9 @@ export type Services = {
   revocations: Revocations
   callers: CallerResolver
   limits: AuthLimits
-  /** Stops background work (the revocation listener); the database is the caller's to close. */
+  mailer: Mailer
+  audit: AuditLog
+  /** Stops background work (revocation listener, mail); the database is the caller's to close. */
   close(): Promise<void>
 }
 
@@ -30,9 +35,30 @@ export async function createServices(config: Config, database: Database, log: Lo
   preloadPasswordPolicy()
   const revocations = createRevocations({ database, accessTokenTtlSeconds: config.accessTokenTtlSeconds, log })
   await revocations.start()
-  const auth = createAuth({ config, db: database.db, revocations, log })
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    outboxDir: join(config.dataDir, 'outbox'),
+    log,
+  })
+  const audit = createAuditLog(database.db, log)
+  const auth = createAuth({ config, db: database.db, revocations, mailer, audit, log })
   const tokens = await createTokenService(auth, config)
   const callers = createCallerResolver({ auth, tokens, revocations })
   const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits)
-  return { config, database, log, auth, tokens, revocations, callers, limits, close: () => revocations.close() }
+  return {
+    config,
+    database,
+    log,
+    auth,
+    tokens,
+    revocations,
+    callers,
+    limits,
+    mailer,
+    audit,
+    async close() {
+      await Promise.all([revocations.close(), mailer.close()])
+    },
+  }
 }

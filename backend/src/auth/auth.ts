@@ -6,19 +6,40 @@ import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import { bearer, jwt } from 'better-auth/plugins'
 import type { Logger } from 'pino'
+import type { AuditLog } from '../audit/audit-log.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
 import { authSchema } from '../db/schema.js'
+import type { Mailer } from '../mail/mailer.js'
+import { passwordResetMail, verificationMail } from '../mail/messages.js'
 import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from './password.js'
 import type { Revocations } from './revocation.js'
 
 /** Set by our server from the socket (and trusted proxies); any client-sent value is overwritten. */
 export const CLIENT_IP_HEADER = 'x-taskwell-client-ip'
 
-export type AuthDeps = { config: Config; db: Db; revocations: Revocations; log: Logger }
+export type AuthDeps = {
+  config: Config
+  db: Db
+  revocations: Revocations
+  mailer: Mailer
+  audit: AuditLog
+  log: Logger
+}
 
-export function createAuth({ config, db, revocations, log }: AuthDeps) {
+/** How long a password-reset link works (issue 6: 30 minutes). */
+export const RESET_TOKEN_TTL_SECONDS = 30 * 60
+/** How long an email-verification link works. */
+export const VERIFICATION_TOKEN_TTL_SECONDS = 24 * 3600
+
+export function createAuth({ config, db, revocations, mailer, audit, log }: AuthDeps) {
   const authLog = log.child({ component: 'better-auth' })
+  // Tokens travel in the fragment: never sent to a server, so never in a log or a Referer.
+  const webLink = (page: string, token: string) => `${config.publicUrl}/${page}#token=${encodeURIComponent(token)}`
+  // Where the caller must not learn whether an account exists, nothing extra is awaited.
+  const inBackground = (work: Promise<unknown>) => {
+    work.catch((err: unknown) => authLog.error({ err }, 'background work failed'))
+  }
   return betterAuth({
     appName: 'Taskwell',
     baseURL: config.publicUrl,
@@ -35,7 +56,31 @@ export function createAuth({ config, db, revocations, log }: AuthDeps) {
       minPasswordLength: 1,
       maxPasswordLength: PASSWORD_MAX_LENGTH * 2,
       password: { hash: hashPassword, verify: verifyPassword },
+      requireEmailVerification: config.requireEmailVerification,
+      resetPasswordTokenExpiresIn: RESET_TOKEN_TTL_SECONDS,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, token }) => {
+        mailer.send(passwordResetMail(user, webLink('reset-password', token)))
+        inBackground(audit.record(user.id, 'password_reset_requested'))
+      },
+      onPasswordReset: async ({ user }) => {
+        await audit.record(user.id, 'password_reset')
+      },
     },
+    emailVerification: {
+      sendOnSignUp: true,
+      sendOnSignIn: false,
+      autoSignInAfterVerification: false,
+      expiresIn: VERIFICATION_TOKEN_TTL_SECONDS,
+      sendVerificationEmail: async ({ user, token }) => {
+        mailer.send(verificationMail(user, webLink('verify-email', token)))
+        inBackground(audit.record(user.id, 'verification_email_sent'))
+      },
+      afterEmailVerification: async (user) => {
+        await audit.record(user.id, 'email_verified')
+      },
+    },
+    user: { deleteUser: { enabled: true } },
     session: {
       expiresIn: config.sessionTtlSeconds,
       updateAge: config.sessionUpdateAgeSeconds,
@@ -50,11 +95,25 @@ export function createAuth({ config, db, revocations, log }: AuthDeps) {
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', path: '/' },
     },
     databaseHooks: {
+      user: {
+        create: {
+          after: async (user) => {
+            await audit.record(user.id, 'signed_up')
+          },
+        },
+      },
       session: {
+        create: {
+          after: async (session, ctx) => {
+            if (ctx?.path === '/sign-in/email') await audit.record(session.userId, 'signed_in')
+          },
+        },
         delete: {
-          // Both our sign-out and Better Auth's end sessions through here.
-          after: async (session) => {
+          // Every way a session ends passes here: sign-out, revocation, reset, account deletion.
+          after: async (session, ctx) => {
             await revocations.revoke(session.id)
+            // Our own routes record their own events; this is Better Auth's sign-out.
+            if (ctx?.path === '/sign-out') await audit.record(session.userId, 'signed_out')
           },
         },
       },

@@ -8,21 +8,35 @@ import { BASE_ERROR_CODES } from 'better-auth'
 import type { Handler } from 'hono'
 import type { Config } from '../config.js'
 import type { AppEnv } from '../http/env.js'
-import { HttpError, problemResponse, unprocessable } from '../http/problem.js'
+import { HttpError, notFound, problemResponse, unprocessable } from '../http/problem.js'
 import { JSON_MEDIA_TYPE } from '../http/validation.js'
 import { type Auth, CLIENT_IP_HEADER, isEmailRegistered } from './auth.js'
 import type { AuthLimits, SigninAttempt } from './limits.js'
 import { passwordProblem } from './password.js'
 
 const BASE_PATH = '/api/auth'
-/** Better Auth endpoints that set a new password, in a `newPassword` field. */
-const NEW_PASSWORD_PATHS = new Set(['/change-password', '/reset-password'])
+/**
+ * The Better Auth endpoints we expose. Its account-management endpoints are replaced by ours
+ * (decision 009), which carry the limits, password rules and audit log; `list-sessions`
+ * would even hand every session's bearer token to any script in the page.
+ */
+const EXPOSED_PATHS = new Set([
+  '/sign-up/email',
+  '/sign-in/email',
+  '/sign-out',
+  '/get-session',
+  '/token',
+  '/jwks',
+  '/ok',
+  '/error',
+])
 
 export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config: Config }): Handler<AppEnv> {
   const { auth, limits, config } = deps
   return async function betterAuth(c) {
     const { method } = c.req
     const path = c.req.path.slice(BASE_PATH.length)
+    if (!EXPOSED_PATHS.has(path)) throw notFound('route')
     if (method === 'POST' && path === '/sign-in/email') limits.refuseBlockedSigninIp(c.var.clientIp)
     const headers = new Headers(c.req.raw.headers)
     headers.set(CLIENT_IP_HEADER, c.var.clientIp) // overwrites anything the client sent
@@ -41,12 +55,6 @@ export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config
       signupEmail = email
       const problem = typeof password === 'string' ? passwordProblem(password, config.passwordMinLength) : undefined
       if (problem) throw unprocessable([{ field: 'password', message: problem }])
-    } else if (method === 'POST' && NEW_PASSWORD_PATHS.has(path)) {
-      // A password set later must meet the same rules as one chosen at sign-up.
-      const { newPassword } = jsonFields(body)
-      const problem =
-        typeof newPassword === 'string' ? passwordProblem(newPassword, config.passwordMinLength) : undefined
-      if (problem) throw unprocessable([{ field: 'newPassword', message: problem }])
     } else if (method === 'POST' && path === '/sign-in/email') {
       const { email } = jsonFields(body)
       // Fail closed: an attempt without a usable email still counts against the client.

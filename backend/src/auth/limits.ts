@@ -1,7 +1,8 @@
 /**
  * The sign-up and sign-in limits of API.md, applied the same way by our seed routes and
  * by Better Auth's own `sign-up/email` and `sign-in/email` (Better Auth's limiter is off:
- * it counts every request, not failures, and cannot see the socket address).
+ * it counts every request, not failures, and cannot see the socket address), and the mail
+ * limits of decision 009.
  */
 import type { Config } from '../config.js'
 import { tooManyRequests } from '../http/problem.js'
@@ -25,6 +26,11 @@ export type AuthLimits = {
   signin(ip: string, email: string): Promise<SigninAttempt>
   /** Throws 429 at once, from memory, when `ip` is known to be over its sign-in failure limit. */
   refuseBlockedSigninIp(ip: string): void
+  /**
+   * Counts a request for a verification or reset mail to `email` from `ip`; throws 429 over
+   * either limit. Counted whether or not an account uses `email`, so a 429 reveals nothing.
+   */
+  mail(ip: string, email: string): Promise<void>
 }
 
 /** Keys this instance has seen over their limit, remembered locally at most this many. */
@@ -59,6 +65,20 @@ export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimit
         block(key, hit.retryAfterSeconds)
         throw tooManyRequests(hit.retryAfterSeconds)
       }
+    },
+
+    async mail(ip, email) {
+      const addressKey = limitKey('mail-address', email.trim().toLowerCase())
+      const ipKey = limitKey('mail-ip', ip)
+      refuseIfBlocked(addressKey, ipKey)
+      const [address, client] = await Promise.all([limiter.hit(addressKey, HOUR), limiter.hit(ipKey, HOUR)])
+      const over = [
+        address.count > limits.emailPerAddress ? address.retryAfterSeconds : 0,
+        client.count > limits.emailPerIp ? client.retryAfterSeconds : 0,
+      ]
+      if (over[0]) block(addressKey, address.retryAfterSeconds)
+      if (over[1]) block(ipKey, client.retryAfterSeconds)
+      if (Math.max(...over) > 0) throw tooManyRequests(Math.max(...over))
     },
 
     refuseBlockedSigninIp(ip) {

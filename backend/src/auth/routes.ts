@@ -2,11 +2,11 @@
  * The seed's contracts (POST /api/auth/signup, /signin, /signout) plus GET /api/auth/token
  * and GET /api/me. Thin adapters over `auth.api.*` that reshape results into API.md.
  */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { APIError } from 'better-auth/api'
 import { eq } from 'drizzle-orm'
 import type { Context, MiddlewareHandler } from 'hono'
-import { setCookie } from 'hono/cookie'
+import type { AuditLog } from '../audit/audit-log.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
 import { session as sessionTable, user as userTable } from '../db/schema.js'
@@ -14,10 +14,19 @@ import type { AppEnv } from '../http/env.js'
 import { bearerSecurity, errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { conflict, HttpError, unauthorized } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
-import { type Auth, CLIENT_IP_HEADER, isEmailRegistered } from './auth.js'
+import { type Auth, isEmailRegistered } from './auth.js'
 import type { AuthLimits } from './limits.js'
+import { clearAuthCookies, forwarded } from './request-headers.js'
 import type { CallerResolver } from './require-user.js'
-import { AccessTokenSchema, AuthResultSchema, MeSchema, SigninBody, signupBody, toUserJson } from './schemas.js'
+import {
+  AccessTokenSchema,
+  AuthResultSchema,
+  MeSchema,
+  SigninBody,
+  signupBody,
+  toUserJson,
+  VerificationRequiredSchema,
+} from './schemas.js'
 import type { TokenService } from './tokens.js'
 
 export type AuthRoutesDeps = {
@@ -27,13 +36,14 @@ export type AuthRoutesDeps = {
   tokens: TokenService
   callers: CallerResolver
   limits: AuthLimits
+  audit: AuditLog
   requireUser: MiddlewareHandler<AppEnv>
 }
 
 const INVALID_CREDENTIALS = 'Invalid email or password'
 
 export function authRouter(deps: AuthRoutesDeps) {
-  const { config, db, auth, tokens, callers, limits, requireUser } = deps
+  const { config, db, auth, tokens, callers, limits, audit, requireUser } = deps
   const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   const SignupBody = signupBody(config.passwordMinLength)
 
@@ -45,7 +55,11 @@ export function authRouter(deps: AuthRoutesDeps) {
     middleware: [jsonBody] as const,
     request: { body: jsonRequest(SignupBody) },
     responses: {
-      201: jsonResponse(AuthResultSchema, 'Account created; session cookie set'),
+      201: {
+        description:
+          'Account created and signed in (session cookie set); or, with REQUIRE_EMAIL_VERIFICATION, created and waiting for verification',
+        content: { 'application/json': { schema: z.union([AuthResultSchema, VerificationRequiredSchema]) } },
+      },
       ...errors(400, 409, 413, 415, 422, 429),
     },
   })
@@ -58,6 +72,12 @@ export function authRouter(deps: AuthRoutesDeps) {
       result = await signUp(email, password, name ?? defaultName(email), c)
     } catch (err) {
       throw await signupError(err, email)
+    }
+    if (!result.response.token) {
+      // REQUIRE_EMAIL_VERIFICATION: Better Auth made the user but no session.
+      return c.json({ user: toUserJson(result.response.user), verification_required: true as const }, 201, {
+        Location: '/api/me',
+      })
     }
     return c.json(await sessionResult(c, result), 201, { Location: '/api/me' })
   })
@@ -89,12 +109,13 @@ export function authRouter(deps: AuthRoutesDeps) {
     path: '/auth/signin',
     tags: ['Auth'],
     summary: 'Sign in with email and password',
-    description: 'Unknown email and wrong password get the same 401, in about the same time.',
+    description:
+      'Unknown email and wrong password get the same 401, in about the same time. With REQUIRE_EMAIL_VERIFICATION, the right password for an unverified address gets 403 `EMAIL_NOT_VERIFIED`.',
     middleware: [refuseBlockedIp, jsonBody] as const,
     request: { body: jsonRequest(SigninBody) },
     responses: {
       200: jsonResponse(AuthResultSchema, 'Signed in; session cookie set'),
-      ...errors(400, 401, 413, 415, 422, 429),
+      ...errors(400, 401, 403, 413, 415, 422, 429),
     },
   })
 
@@ -106,6 +127,10 @@ export function authRouter(deps: AuthRoutesDeps) {
       result = await signIn(email, password, c)
     } catch (err) {
       if (err instanceof APIError && err.statusCode === 401) throw unauthorized(INVALID_CREDENTIALS)
+      if (err instanceof APIError && err.statusCode === 403) {
+        await attempt.succeeded() // the password was right
+        throw emailNotVerified()
+      }
       throw err
     }
     await attempt.succeeded()
@@ -123,7 +148,10 @@ export function authRouter(deps: AuthRoutesDeps) {
       response,
     }: {
       headers: Headers
-      response: { token: string | null; user: { id: string; email: string; name: string; createdAt: Date } }
+      response: {
+        token: string | null
+        user: { id: string; email: string; name: string; emailVerified: boolean; createdAt: Date }
+      }
     },
   ) {
     for (const cookie of headers.getSetCookie()) c.header('Set-Cookie', cookie, { append: true })
@@ -154,39 +182,24 @@ export function authRouter(deps: AuthRoutesDeps) {
   })
 
   router.openapi(signoutRoute, async (c) => {
-    const token = await sessionTokenToEnd(c.req.raw.headers)
-    if (token) await (await auth.$context).internalAdapter.deleteSession(token)
-    await clearAuthCookies(c)
+    const ending = await sessionToEnd(c.req.raw.headers)
+    if (ending) {
+      await (await auth.$context).internalAdapter.deleteSession(ending.token)
+      await audit.record(ending.userId, 'signed_out')
+    }
+    await clearAuthCookies(c, auth)
     return c.body(null, 204)
   })
 
   /** The session a sign-out should end, whichever credential names it (even a revoked JWT's). */
-  async function sessionTokenToEnd(headers: Headers): Promise<string | undefined> {
+  async function sessionToEnd(headers: Headers): Promise<{ token: string; userId: string } | undefined> {
     const caller = await callers.resolve(headers, { allowRevoked: true })
     if (!caller) return undefined
     const [row] = await db
-      .select({ token: sessionTable.token })
+      .select({ token: sessionTable.token, userId: sessionTable.userId })
       .from(sessionTable)
       .where(eq(sessionTable.id, caller.sessionId))
-    return row?.token
-  }
-
-  async function clearAuthCookies(c: Context<AppEnv>) {
-    const { authCookies } = await auth.$context
-    for (const cookie of Object.values(authCookies)) {
-      const { name, attributes } = cookie as {
-        name: string
-        attributes: { secure?: boolean; path?: string; sameSite?: string }
-      }
-      setCookie(c, name, '', {
-        path: attributes.path ?? '/',
-        secure: attributes.secure ?? false,
-        httpOnly: true,
-        sameSite: 'Lax',
-        maxAge: 0,
-        expires: new Date(0),
-      })
-    }
+    return row
   }
 
   const tokenRoute = createRoute({
@@ -203,6 +216,7 @@ export function authRouter(deps: AuthRoutesDeps) {
     const caller = await callers.resolve(c.req.raw.headers, { jwt: false })
     if (!caller) throw unauthorized('A valid session is required')
     const access = await tokens.issue({ userId: caller.userId, email: caller.email, sessionId: caller.sessionId })
+    await markSessionUsed(db, caller.sessionId)
     c.header('Cache-Control', 'no-store')
     return c.json({ token: access.token, expires_at: access.expiresAt.toISOString() }, 200)
   })
@@ -226,16 +240,21 @@ export function authRouter(deps: AuthRoutesDeps) {
   return router
 }
 
+const emailNotVerified = () =>
+  new HttpError(403, 'Forbidden', {
+    detail: 'Verify your email address first: open the link we sent you, or ask for a new one',
+    code: 'EMAIL_NOT_VERIFIED',
+  })
+
+/**
+ * `last_used_at` of GET /api/me/sessions. Renewing an access token is the one place a session
+ * is used without a sign-in (access tokens themselves never touch the database).
+ */
+async function markSessionUsed(db: Db, sessionId: string) {
+  await db.update(sessionTable).set({ updatedAt: new Date() }).where(eq(sessionTable.id, sessionId))
+}
+
 /** API.md: the name defaults to the part of the email before `@`. */
 function defaultName(email: string): string {
   return email.slice(0, email.lastIndexOf('@')).slice(0, 100) || email
-}
-
-/** Headers for `auth.api.*`: the resolved client IP (for the session record) and user agent. */
-function forwarded(c: Context<AppEnv>): Headers {
-  const headers = new Headers()
-  headers.set(CLIENT_IP_HEADER, c.var.clientIp)
-  const userAgent = c.req.header('user-agent')
-  if (userAgent) headers.set('user-agent', userAgent.slice(0, 512))
-  return headers
 }

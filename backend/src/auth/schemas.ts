@@ -51,6 +51,7 @@ export const UserSchema = z
     id: z.string(),
     email: z.string(),
     name: z.string(),
+    email_verified: z.boolean(),
     created_at: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('User')
@@ -71,10 +72,31 @@ export const AuthResultSchema = z
   })
   .openapi('AuthResult')
 
+export const VerificationRequiredSchema = z
+  .object({
+    user: UserSchema,
+    verification_required: z.literal(true).openapi({
+      description: 'REQUIRE_EMAIL_VERIFICATION is on: no session until the mailed link is opened',
+    }),
+  })
+  .openapi('VerificationRequired')
+
 export const MeSchema = z.object({ user: UserSchema }).openapi('Me')
 
 export type UserJson = z.infer<typeof UserSchema>
 
-export function toUserJson(user: { id: string; email: string; name: string; createdAt: Date }): UserJson {
-  return { id: user.id, email: user.email, name: user.name, created_at: user.createdAt.toISOString() }
+export function toUserJson(user: {
+  id: string
+  email: string
+  name: string
+  emailVerified: boolean
+  createdAt: Date
+}): UserJson {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    email_verified: user.emailVerified,
+    created_at: user.createdAt.toISOString(),
+  }
 }

@@ -136,6 +136,23 @@ export const task = pgTable(
 
 export type TaskRow = typeof task.$inferSelect
 
+/**
+ * Security events of an account (sign-ins, password changes, revocations, …), shown to the
+ * user and kept for operators. No foreign key: the `account_deleted` event outlives its user.
+ */
+export const auditEvent = pgTable(
+  'audit_event',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    action: text('action').notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_event_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc())],
+)
+
 export const authSchema = { user, session, account, verification, jwks }
 
 export type UserRow = typeof user.$inferSelect

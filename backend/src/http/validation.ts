@@ -69,3 +69,13 @@ export const cleanString = () =>
     .string()
     .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'Must not contain control characters')
     .refine((s) => !LONE_SURROGATE.test(s), 'Must be valid Unicode text')
+
+/** A `limit` query parameter: digits only (no `1e2`, no blanks), from 1 to `max`. */
+export const limitParam = (max: number, defaultValue: number) =>
+  z
+    .string()
+    .regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(1, 'limit must be at least 1').max(max, `limit must be at most ${max}`))
+    .default(defaultValue)
+    .openapi({ type: 'integer', minimum: 1, maximum: max, default: defaultValue })

@@ -1,6 +1,6 @@
 /** Wire shapes of the task API (API.md "Task API"): validation, types and OpenAPI. */
 import { z } from '@hono/zod-openapi'
-import { cleanString } from '../http/validation.js'
+import { cleanString, limitParam } from '../http/validation.js'
 
 export const PRIORITIES = ['low', 'medium', 'high'] as const
 export type Priority = (typeof PRIORITIES)[number]
@@ -124,15 +124,7 @@ export const ListQuerySchema = z
     due_after: instant.optional(),
     sort: z.enum(SORTS, `sort must be one of ${SORTS.join(', ')}`).default('created_at'),
     order: z.enum(['asc', 'desc'], 'order must be asc or desc').default('desc'),
-    limit: z
-      .string()
-      .regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${LIST_LIMIT_MAX}`)
-      .transform(Number)
-      .pipe(
-        z.number().min(1, 'limit must be at least 1').max(LIST_LIMIT_MAX, `limit must be at most ${LIST_LIMIT_MAX}`),
-      )
-      .default(50)
-      .openapi({ type: 'integer', minimum: 1, maximum: LIST_LIMIT_MAX, default: 50 }),
+    limit: limitParam(LIST_LIMIT_MAX, 50),
     cursor: z.string().max(1024, 'cursor is not valid').optional(),
   })
   .strict()

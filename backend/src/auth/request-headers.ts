@@ -1,0 +1,38 @@
+/** What our routes hand to `auth.api.*` about the request, and the cookies they clear. */
+import type { Context } from 'hono'
+import { setCookie } from 'hono/cookie'
+import type { AppEnv } from '../http/env.js'
+import { USER_AGENT_MAX_LENGTH } from '../http/request-origin.js'
+import { type Auth, CLIENT_IP_HEADER } from './auth.js'
+
+/**
+ * Headers for `auth.api.*`: the resolved client IP and user agent (for the session record)
+ * and, when given, the session to act as.
+ */
+export function forwarded(c: Context<AppEnv>, sessionToken?: string): Headers {
+  const headers = new Headers()
+  headers.set(CLIENT_IP_HEADER, c.var.clientIp)
+  const userAgent = c.req.header('user-agent')
+  if (userAgent) headers.set('user-agent', userAgent.slice(0, USER_AGENT_MAX_LENGTH))
+  if (sessionToken) headers.set('authorization', `Bearer ${sessionToken}`)
+  return headers
+}
+
+/** Expires every Better Auth cookie in the browser (sign-out, account deletion). */
+export async function clearAuthCookies(c: Context<AppEnv>, auth: Auth) {
+  const { authCookies } = await auth.$context
+  for (const cookie of Object.values(authCookies)) {
+    const { name, attributes } = cookie as {
+      name: string
+      attributes: { secure?: boolean; path?: string }
+    }
+    setCookie(c, name, '', {
+      path: attributes.path ?? '/',
+      secure: attributes.secure ?? false,
+      httpOnly: true,
+      sameSite: 'Lax',
+      maxAge: 0,
+      expires: new Date(0),
+    })
+  }
+}

@@ -1,0 +1,42 @@
+/** The mails Taskwell sends: plain text first, with a minimal HTML twin. */
+import type { Mail } from './mailer.js'
+
+type Recipient = { email: string; name: string }
+
+export function verificationMail(user: Recipient, link: string): Mail {
+  return message(user, link, {
+    subject: 'Verify your email address for Taskwell',
+    intro: 'Please confirm that this is your email address by opening this link:',
+    outro: 'The link is valid for 24 hours. If you did not create a Taskwell account, ignore this email.',
+  })
+}
+
+export function passwordResetMail(user: Recipient, link: string): Mail {
+  return message(user, link, {
+    subject: 'Reset your Taskwell password',
+    intro: 'Someone (hopefully you) asked to reset your Taskwell password. Choose a new one here:',
+    outro:
+      'The link works once and for 30 minutes. If you did not ask for it, ignore this email: your password stays as it is.',
+  })
+}
+
+function message(user: Recipient, link: string, words: { subject: string; intro: string; outro: string }): Mail {
+  const greeting = `Hello ${user.name},`
+  return {
+    to: user.email,
+    subject: words.subject,
+    link,
+    text: `${greeting}\n\n${words.intro}\n\n${link}\n\n${words.outro}\n`,
+    html: [
+      `<p>${escapeHtml(greeting)}</p>`,
+      `<p>${escapeHtml(words.intro)}</p>`,
+      `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`,
+      `<p>${escapeHtml(words.outro)}</p>`,
+    ].join('\n'),
+  }
+}
+
+/** Names are user input: never let one become markup in someone's mail client. */
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+}
