@@ -25,7 +25,7 @@ after(closeDatabases)
 
 type Problem = Awaited<ReturnType<typeof problem>>
 type AuthResult = { user: UserJson; token: string; expires_at: string; session_token: string }
-type UserJson = { id: string; email: string; name: string; created_at: string }
+type UserJson = { id: string; email: string; name: string; email_verified: boolean; created_at: string }
 
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
 const FOREIGN_ORIGIN = 'https://evil.example'
@@ -142,7 +142,8 @@ function decodeJwt(token: string): Record<string, unknown> {
 function assertAuthResult(body: unknown, expected: { email: string; name?: string }): AuthResult {
   const result = body as AuthResult
   assert.deepEqual(Object.keys(result).sort(), ['expires_at', 'session_token', 'token', 'user'])
-  assert.deepEqual(Object.keys(result.user).sort(), ['created_at', 'email', 'id', 'name'])
+  assert.deepEqual(Object.keys(result.user).sort(), ['created_at', 'email', 'email_verified', 'id', 'name'])
+  assert.equal(typeof result.user.email_verified, 'boolean')
   assert.equal(typeof result.user.id, 'string')
   assert.ok(result.user.id.length > 0)
   assert.equal(result.user.email, expected.email)

@@ -18,6 +18,8 @@ export function activeSessions(db: Db, userId: string): Promise<SessionRow[]> {
 }
 
 export async function findSession(db: Db, userId: string, sessionId: string): Promise<SessionRow | undefined> {
+  // PostgreSQL text cannot hold NUL, so no session has such an id; asking would be an error.
+  if (sessionId.includes('\u0000')) return undefined
   const [row] = await db
     .select()
     .from(session)

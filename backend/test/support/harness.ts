@@ -5,6 +5,9 @@
  * apart by using fresh users, never by relying on an empty database.
  */
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { createApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
@@ -40,10 +43,23 @@ export function testDatabase(driver: Driver): Promise<Database> {
   return db
 }
 
-/** Closes the file's databases; call from a top-level `after`. */
+let dataDir: string | undefined
+
+/**
+ * The DATA_DIR of this test file's apps: a temporary directory of its own, so that the mail
+ * outbox (written when SMTP_URL is unset) never lands in the working tree.
+ */
+export function testDataDir(): string {
+  dataDir ??= mkdtempSync(join(tmpdir(), 'taskwell-test-'))
+  return dataDir
+}
+
+/** Closes the file's databases (and removes its DATA_DIR); call from a top-level `after`. */
 export async function closeDatabases(): Promise<void> {
   for (const db of databases.values()) await (await db).close()
   databases.clear()
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  dataDir = undefined
 }
 
 export type TestApp = {
@@ -62,7 +78,7 @@ export type TestApp = {
 }
 
 export type SignedIn = {
-  user: { id: string; email: string; name: string; created_at: string }
+  user: { id: string; email: string; name: string; email_verified: boolean; created_at: string }
   token: string
   expires_at: string
   session_token: string
@@ -85,6 +101,8 @@ const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
   RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: '1000000',
   RATE_LIMIT_SIGNIN_FAILURES_PER_IP: '1000000',
+  RATE_LIMIT_EMAIL_PER_ADDRESS: '1000000',
+  RATE_LIMIT_EMAIL_PER_IP: '1000000',
 }
 
 export type TestAppOptions = {
@@ -102,7 +120,13 @@ export async function startTestApp(
   const database = options.database ?? (await testDatabase(driver))
   // PUBLIC_URL must name the port we listen on; take a free one first.
   const port = await freePort()
-  const config = loadConfig({ ...TEST_ENV, PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, ...env })
+  const config = loadConfig({
+    ...TEST_ENV,
+    DATA_DIR: testDataDir(),
+    PORT: String(port),
+    PUBLIC_URL: `http://localhost:${port}`,
+    ...env,
+  })
   const services = await createServices(config, database, options.log ?? createLogger(config.logLevel))
   const app = createApp(services)
   const server = await listen(app.fetch, port, '127.0.0.1')
