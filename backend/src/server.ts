@@ -35,6 +35,11 @@ async function main() {
       `BETTER_AUTH_SECRET is not set: using a generated development secret kept in ${join(config.dataDir, 'auth-secret')}`,
     )
   }
+  if (!config.smtpUrl) {
+    // Outbox links are credentials in a file and in the log: fine on a laptop, not in production.
+    const level = config.env === 'production' ? 'warn' : 'info'
+    log[level](`SMTP_URL is not set: mail is written to ${join(config.dataDir, 'outbox')} and its links logged`)
+  }
 
   const database = await openDb({
     url: config.databaseUrl,
