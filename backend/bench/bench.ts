@@ -149,8 +149,15 @@ async function seedOthers(target: Target) {
   console.log(`seeded ${OTHER_TASKS} tasks of other users in ${Date.now() - started} ms`)
 }
 
+/** BENCH_CPU_PROF=<dir>: the servers write V8 CPU profiles there (open them in Chrome DevTools). */
+const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+
 async function startProcess(args: string[], port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { cwd: backendDir, env: { ...process.env, ...env }, stdio: 'inherit' })
+  const child = spawn(process.execPath, [...profileArgs, ...args], {
+    cwd: backendDir,
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  })
   for (let i = 0; i < 300; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/healthz`)

@@ -55,7 +55,7 @@ export function createApp(services: Services, lifecycle: { draining(): boolean }
   app.all('/api/auth/*', () => {
     throw new HttpError(405, 'Method Not Allowed', { headers: { Allow: 'GET, POST' } })
   })
-  app.route('/api', tasksRouter({ db: database.db, requireUser }))
+  app.route('/api', tasksRouter({ db: database.db, listCache: services.listCache, requireUser }))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

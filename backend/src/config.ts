@@ -85,6 +85,8 @@ const envSchema = z.object({
   REQUIRE_EMAIL_VERIFICATION: z.enum(['true', 'false']).default('false'),
   /** Largest accepted request body in bytes. @default 65536 */
   BODY_LIMIT_BYTES: int(65_536, 1024, 10_485_760),
+  /** Memory for cached task-list pages, in MiB; 0 turns the cache off. @default 32 */
+  TASK_LIST_CACHE_MB: int(32, 0, 4096),
   /** Connections in the pg pool. @default 10 */
   DATABASE_POOL_SIZE: int(10, 1, 200),
 })
@@ -116,6 +118,7 @@ export type Config = Readonly<{
   requireEmailVerification: boolean
   bodyLimitBytes: number
   databasePoolSize: number
+  taskListCacheBytes: number
   /** Set when the secret was generated for development; server.ts warns about it. */
   generatedSecret: boolean
 }>
@@ -169,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION === 'true',
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    taskListCacheBytes: e.TASK_LIST_CACHE_MB * 1024 * 1024,
     generatedSecret,
   })
 }

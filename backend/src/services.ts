@@ -15,6 +15,7 @@ import { createTokenService, type TokenService } from './auth/tokens.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { createMailer, type Mailer } from './mail/mailer.js'
+import { createListCache, type ListCache } from './tasks/list-cache.js'
 
 export type Services = {
   config: Config
@@ -27,6 +28,7 @@ export type Services = {
   limits: AuthLimits
   mailer: Mailer
   audit: AuditLog
+  listCache: ListCache
   /** Stops background work (revocation listener, mail); the database is the caller's to close. */
   close(): Promise<void>
 }
@@ -57,6 +59,7 @@ export async function createServices(config: Config, database: Database, log: Lo
     limits,
     mailer,
     audit,
+    listCache: createListCache(database.db, config.taskListCacheBytes),
     async close() {
       await Promise.all([revocations.close(), mailer.close()])
     },

@@ -4,7 +4,7 @@
  * requires that); the columns themselves are snake_case.
  */
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
@@ -135,6 +135,17 @@ export const task = pgTable(
 )
 
 export type TaskRow = typeof task.$inferSelect
+
+/**
+ * How many times each user's tasks have changed: a trigger on `task` bumps it in the same
+ * transaction as every insert, update and delete (migration 0003), whoever runs them. The task
+ * list cache (tasks/list-cache.ts) serves a page only while the version it was built at is
+ * still current. No foreign key: the trigger also runs while a user's tasks are deleted with them.
+ */
+export const taskListVersion = pgTable('task_list_version', {
+  userId: text('user_id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+})
 
 /**
  * Security events of an account (sign-ins, password changes, revocations, …), shown to the

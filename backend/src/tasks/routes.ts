@@ -3,26 +3,28 @@
  * a path naming another user is 403, a task that is missing or someone else's is 404.
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import type { MiddlewareHandler } from 'hono'
+import type { MiddlewareHandler, TypedResponse } from 'hono'
 import type { Db } from '../db/client.js'
 import type { AppEnv } from '../http/env.js'
 import { bearerSecurity, errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { forbidden, notFound, unprocessable } from '../http/problem.js'
 import { jsonBody, optionalJsonBody, rejectInvalid } from '../http/validation.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
+import type { ListCache } from './list-cache.js'
 import { createTask, deleteTask, findTask, listTasks, setCompletion, toTaskJson, updateTask } from './queries.js'
 import {
   CompleteSchema,
   ListQuerySchema,
   TaskIdParams,
   TaskInputSchema,
+  type TaskListJson,
   TaskListSchema,
   TaskPatchSchema,
   TaskSchema,
   UserIdParam,
 } from './schemas.js'
 
-export type TasksDeps = { db: Db; requireUser: MiddlewareHandler<AppEnv> }
+export type TasksDeps = { db: Db; listCache: ListCache; requireUser: MiddlewareHandler<AppEnv> }
 
 const TAGS = ['Tasks']
 
@@ -34,7 +36,7 @@ const callerOwnsPath: MiddlewareHandler<AppEnv> = async function callerOwnsPath(
 
 const taskNotFound = () => notFound('task')
 
-export function tasksRouter({ db, requireUser }: TasksDeps) {
+export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
   const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   // Authentication, then ownership, before any validation: a stranger learns nothing.
   router.use('/:user_id/tasks', requireUser, callerOwnsPath)
@@ -54,13 +56,28 @@ export function tasksRouter({ db, requireUser }: TasksDeps) {
     responses: { 200: jsonResponse(TaskListSchema, 'A page of tasks'), ...denied, ...errors(422) },
   })
   router.openapi(listRoute, async (c) => {
-    const { cursor: cursorText, ...query } = c.req.valid('query')
+    const valid = c.req.valid('query')
+    const { cursor: cursorText, ...query } = valid
     const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText, query.sort, query.order)
     if (cursorText !== undefined && !cursor) {
       throw unprocessable([{ field: 'cursor', message: 'cursor is not valid for this sort and order' }])
     }
-    const { rows, next } = await listTasks(db, c.var.caller.userId, { ...query, cursor })
-    return c.json({ items: rows.map(toTaskJson), next_cursor: next ? encodeCursor(next) : null }, 200)
+    const { userId } = c.var.caller
+    // The version is read before the page is built: see list-cache.ts for why that order.
+    const version = await listCache.version(userId)
+    const key = JSON.stringify(valid)
+    let body = listCache.get(userId, version, key)
+    if (body === undefined) {
+      const { rows, next } = await listTasks(db, userId, { ...query, cursor })
+      body = JSON.stringify({ items: rows.map(toTaskJson), next_cursor: next ? encodeCursor(next) : null })
+      listCache.set(userId, version, key, body)
+    }
+    // `body` is a serialised TaskList; the cast only tells the typed router so.
+    return c.body(body, 200, { 'Content-Type': 'application/json' }) as unknown as TypedResponse<
+      TaskListJson,
+      200,
+      'json'
+    >
   })
 
   const createTaskRoute = createRoute({

@@ -140,3 +140,4 @@ export type TaskInput = z.infer<typeof TaskInputSchema>
 export type TaskPatch = z.infer<typeof TaskPatchSchema>
 export type ListQuery = z.infer<typeof ListQuerySchema>
 export type TaskJson = z.infer<typeof TaskSchema>
+export type TaskListJson = z.infer<typeof TaskListSchema>

@@ -1,0 +1,96 @@
+/**
+ * Task-list pages kept in memory, already serialised, per user (decision 010).
+ *
+ * Never stale, on any number of instances: the database bumps a user's version in the same
+ * transaction as every write to their tasks (a trigger), and a page is served only if the
+ * version read at the start of this request equals the one read before the page was built.
+ * A write acknowledged before a request starts is committed, so that request reads the new
+ * version and rebuilds. (A write that lands while a page is being built leaves the page
+ * stamped with the older version, so the next request rebuilds it too.)
+ *
+ * What it saves: a hit costs one primary-key lookup instead of the list query, and no row
+ * parsing, mapping or JSON encoding.
+ */
+import { eq, sql } from 'drizzle-orm'
+import type { Db } from '../db/client.js'
+import { taskListVersion } from '../db/schema.js'
+
+export type ListCache = {
+  /** The user's current version, read from the database (0 before their first write). */
+  version(userId: string): Promise<number>
+  /** The page for `key` if it was built at `version`. */
+  get(userId: string, version: number, key: string): string | undefined
+  /** Keeps `body` for `key`, built from data read at or after `version`. */
+  set(userId: string, version: number, key: string, body: string): void
+  /** Bytes held now (for tests and metrics). */
+  size(): number
+}
+
+type UserPages = { version: number; pages: Map<string, string>; bytes: number }
+
+/** A page bigger than this is not worth holding (100 full tasks are ~150 KB). */
+const MAX_PAGE_BYTES = 256 * 1024
+
+export function createListCache(db: Db, maxBytes: number): ListCache {
+  // Insertion order is recency order: a user read again moves to the end; the oldest go first.
+  const users = new Map<string, UserPages>()
+  let total = 0
+  const versionQuery = db
+    .select({ version: taskListVersion.version })
+    .from(taskListVersion)
+    .where(eq(taskListVersion.userId, sql.placeholder('userId')))
+    .prepare('task_list_version')
+
+  const drop = (userId: string, entry: UserPages) => {
+    users.delete(userId)
+    total -= entry.bytes
+  }
+
+  return {
+    async version(userId) {
+      const [row] = await versionQuery.execute({ userId })
+      return row?.version ?? 0
+    },
+
+    get(userId, version, key) {
+      const entry = users.get(userId)
+      if (!entry) return undefined
+      if (entry.version !== version) {
+        drop(userId, entry)
+        return undefined
+      }
+      users.delete(userId) // most recently used last
+      users.set(userId, entry)
+      return entry.pages.get(key)
+    },
+
+    set(userId, version, key, body) {
+      const bytes = body.length * 2 // UTF-16 in memory
+      if (maxBytes === 0 || bytes > MAX_PAGE_BYTES) return
+      let entry = users.get(userId)
+      if (entry && entry.version > version) return // built from older data than what is held
+      if (entry && entry.version < version) {
+        drop(userId, entry)
+        entry = undefined
+      }
+      if (!entry) {
+        entry = { version, pages: new Map(), bytes: 0 }
+        users.set(userId, entry)
+      }
+      const previous = entry.pages.get(key)
+      if (previous !== undefined) {
+        entry.bytes -= previous.length * 2
+        total -= previous.length * 2
+      }
+      entry.pages.set(key, body)
+      entry.bytes += bytes
+      total += bytes
+      for (const [oldest, old] of users) {
+        if (total <= maxBytes) break
+        drop(oldest, old)
+      }
+    },
+
+    size: () => total,
+  }
+}
