@@ -70,6 +70,8 @@ const envSchema = z.object({
   RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: int(10, 1),
   /** Failed sign-ins per client IP per 15 minutes. @default 50 */
   RATE_LIMIT_SIGNIN_FAILURES_PER_IP: int(50, 1),
+  /** How long a rate-limited sign-in waits before its 429, in ms (a tarpit). @default 1000 */
+  SIGNIN_REFUSAL_DELAY_MS: int(1000, 0, 10_000),
   /** Verification and password-reset mails per email address per hour. @default 5 */
   RATE_LIMIT_EMAIL_PER_ADDRESS: int(5, 1),
   /** Verification and password-reset mails requested per client IP per hour. @default 30 */
@@ -113,6 +115,7 @@ export type Config = Readonly<{
     emailPerAddress: number
     emailPerIp: number
   }>
+  signinRefusalDelayMs: number
   smtpUrl: string | undefined
   mailFrom: string
   requireEmailVerification: boolean
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       emailPerAddress: e.RATE_LIMIT_EMAIL_PER_ADDRESS,
       emailPerIp: e.RATE_LIMIT_EMAIL_PER_IP,
     }),
+    signinRefusalDelayMs: e.SIGNIN_REFUSAL_DELAY_MS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION === 'true',

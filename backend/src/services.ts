@@ -47,7 +47,7 @@ export async function createServices(config: Config, database: Database, log: Lo
   const auth = createAuth({ config, db: database.db, revocations, mailer, audit, log })
   const tokens = await createTokenService(auth, config)
   const callers = createCallerResolver({ auth, tokens, revocations })
-  const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits)
+  const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits, config.signinRefusalDelayMs)
   return {
     config,
     database,

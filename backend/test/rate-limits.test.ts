@@ -184,6 +184,30 @@ for (const driver of drivers()) {
       )
     })
 
+    it('a refused sign-in waits SIGNIN_REFUSAL_DELAY_MS before its 429, without holding up anyone else', async () => {
+      const slow = await startTestApp(driver, { ...BEHIND_PROXY, SIGNIN_REFUSAL_DELAY_MS: '400' })
+      try {
+        const c = client(slow, freshIp())
+        for (let i = 1; i <= 5; i++)
+          await expectStatus(await c.signin(uniqueEmail('tp'), WRONG_PASSWORD), 401, `failure ${i}`)
+        const started = performance.now()
+        const refusals = [1, 2, 3, 4].map(() => c.signin(uniqueEmail('tp'), WRONG_PASSWORD, 'better-auth'))
+        refusals.push(c.signin(uniqueEmail('tp'), WRONG_PASSWORD))
+        // While they wait, an honest user is answered: the pause holds a timer, not the process.
+        const honest = await slow.signup()
+        const list = await slow.get(`/api/${honest.user.id}/tasks`, honest.token)
+        await expectStatus(list, 200, 'an honest request during the pauses')
+        const listedAt = performance.now() - started
+        for (const res of await Promise.all(refusals))
+          await expectLimited(res, FIFTEEN_MINUTES, 'refused during the pause')
+        const refusedAt = performance.now() - started
+        assert.ok(refusedAt >= 400, `the 429s came after ${refusedAt.toFixed(0)} ms`)
+        assert.ok(listedAt < refusedAt, 'the honest user did not wait for the refusals')
+      } finally {
+        await slow.close()
+      }
+    })
+
     it('Better Auth sign-up/email shares the per-IP sign-up limit with /api/auth/signup', async () => {
       const c = client(t, freshIp())
       await expectStatus(await c.signup(uniqueEmail('rl'), 'seed'), 201, 'seed sign-up 1')

@@ -13,6 +13,7 @@ import { clearAuthCookies, forwarded } from '../auth/request-headers.js'
 import { toUserJson } from '../auth/schemas.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
+import { canonicalIp } from '../http/client-ip.js'
 import type { AppEnv } from '../http/env.js'
 import { bearerSecurity, errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { notFound, unauthorized, unprocessable } from '../http/problem.js'
@@ -149,7 +150,7 @@ export function meRouter({ config, db, auth, limits, audit, requireUser }: MeRou
       id: s.id,
       current: s.id === c.var.caller.sessionId,
       user_agent: s.userAgent,
-      ip_address: s.ipAddress,
+      ip_address: s.ipAddress === null ? null : canonicalIp(s.ipAddress),
       created_at: s.createdAt.toISOString(),
       last_used_at: s.updatedAt.toISOString(),
       expires_at: s.expiresAt.toISOString(),

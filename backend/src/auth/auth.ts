@@ -91,7 +91,8 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
     rateLimit: { enabled: false },
     advanced: {
       useSecureCookies: config.publicUrl.startsWith('https://'),
-      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      // The whole address on session records (Better Auth keeps only the /64 of IPv6 by default).
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER], ipv6Subnet: 128 },
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', path: '/' },
     },
     databaseHooks: {

@@ -37,7 +37,7 @@ export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config
     const { method } = c.req
     const path = c.req.path.slice(BASE_PATH.length)
     if (!EXPOSED_PATHS.has(path)) throw notFound('route')
-    if (method === 'POST' && path === '/sign-in/email') limits.refuseBlockedSigninIp(c.var.clientIp)
+    if (method === 'POST' && path === '/sign-in/email') await limits.refuseBlockedSigninIp(c.var.clientIp)
     const headers = new Headers(c.req.raw.headers)
     headers.set(CLIENT_IP_HEADER, c.var.clientIp) // overwrites anything the client sent
     const body = method === 'GET' || method === 'HEAD' ? undefined : await c.req.arrayBuffer()

@@ -4,6 +4,7 @@
  * it counts every request, not failures, and cannot see the socket address), and the mail
  * limits of decision 009.
  */
+import { setTimeout } from 'node:timers/promises'
 import type { Config } from '../config.js'
 import { tooManyRequests } from '../http/problem.js'
 import { limitKey, type RateLimiter } from './rate-limit.js'
@@ -24,8 +25,8 @@ export type AuthLimits = {
    * limit) and throws 429, before any password hashing, when either limit is exceeded.
    */
   signin(ip: string, email: string): Promise<SigninAttempt>
-  /** Throws 429 at once, from memory, when `ip` is known to be over its sign-in failure limit. */
-  refuseBlockedSigninIp(ip: string): void
+  /** Throws 429, from memory, when `ip` is known to be over its sign-in failure limit. */
+  refuseBlockedSigninIp(ip: string): Promise<void>
   /**
    * Counts a request for a verification or reset mail to `email` from `ip`; throws 429 over
    * either limit. Counted whether or not an account uses `email`, so a 429 reveals nothing.
@@ -36,7 +37,12 @@ export type AuthLimits = {
 /** Keys this instance has seen over their limit, remembered locally at most this many. */
 const BLOCKED_CACHE_SIZE = 10_000
 
-export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimits']): AuthLimits {
+export function createAuthLimits(
+  limiter: RateLimiter,
+  limits: Config['rateLimits'],
+  /** How long a refused sign-in waits before its 429 (see `refuseSignin`). */
+  signinRefusalDelayMs: number,
+): AuthLimits {
   // A key over its limit stays over it until its window ends: only a successful sign-in takes
   // counts back, and a blocked sign-in never reaches the password check. So a flood of refused
   // attempts is answered from memory instead of costing the database two writes each. (A
@@ -46,6 +52,17 @@ export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimit
     const now = Date.now()
     const until = Math.max(...keys.map((key) => blockedUntil.get(key) ?? 0))
     if (until > now) throw tooManyRequests((until - now) / 1000)
+  }
+  // A tarpit: a refused sign-in is answered only after a pause. Guessing tools send their next
+  // request when the last is answered, so each of their connections gets about one answer per
+  // pause instead of thousands per second of the CPU honest users need (issue 5, item 4).
+  const refuseSignin = async (refusal: () => void) => {
+    try {
+      refusal()
+    } catch (err) {
+      await setTimeout(signinRefusalDelayMs)
+      throw err
+    }
   }
   const block = (key: string, retryAfterSeconds: number) => {
     if (blockedUntil.size >= BLOCKED_CACHE_SIZE) {
@@ -81,14 +98,14 @@ export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimit
       if (Math.max(...over) > 0) throw tooManyRequests(Math.max(...over))
     },
 
-    refuseBlockedSigninIp(ip) {
-      refuseIfBlocked(limitKey('signin-fail-ip', ip))
+    async refuseBlockedSigninIp(ip) {
+      await refuseSignin(() => refuseIfBlocked(limitKey('signin-fail-ip', ip)))
     },
 
     async signin(ip, email) {
       const accountKey = limitKey('signin-fail-account', email.trim().toLowerCase())
       const ipKey = limitKey('signin-fail-ip', ip)
-      refuseIfBlocked(accountKey, ipKey)
+      await refuseSignin(() => refuseIfBlocked(accountKey, ipKey))
       const [account, client] = await Promise.all([
         limiter.hit(accountKey, FIFTEEN_MINUTES),
         limiter.hit(ipKey, FIFTEEN_MINUTES),
@@ -99,7 +116,9 @@ export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimit
         account.count > limits.signinFailuresPerAccount ? account.retryAfterSeconds : 0,
         client.count > limits.signinFailuresPerIp ? client.retryAfterSeconds : 0,
       ]
-      if (Math.max(...blocked) > 0) throw tooManyRequests(Math.max(...blocked))
+      await refuseSignin(() => {
+        if (Math.max(...blocked) > 0) throw tooManyRequests(Math.max(...blocked))
+      })
       return {
         async succeeded() {
           blockedUntil.delete(accountKey)

@@ -100,7 +100,7 @@ export function authRouter(deps: AuthRoutesDeps) {
 
   // A flood from a client already over its limit is refused before its body is even read.
   const refuseBlockedIp: MiddlewareHandler<AppEnv> = async function refuseBlockedIp(c, next) {
-    limits.refuseBlockedSigninIp(c.var.clientIp)
+    await limits.refuseBlockedSigninIp(c.var.clientIp)
     await next()
   }
 

@@ -41,3 +41,8 @@ export function createClientIpResolver(trustedProxies: readonly string[]): Clien
 function normalize(ip: string): string {
   return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip
 }
+
+/** An IPv6 address in its one short form (`0000:…:0001` → `::1`, per the URL standard); others as they are. */
+export function canonicalIp(ip: string): string {
+  return isIP(ip) === 6 ? new URL(`http://[${ip}]/`).hostname.slice(1, -1) : ip
+}
