@@ -12,7 +12,10 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 import { E2E_API_PORT as API_PORT, E2E_DIST_DIR, E2E_SECRET, E2E_WEB_PORT as WEB_PORT } from './e2e/ports'
 
-const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'taskwell-e2e-'))
+// Set on process.env so the test workers, which load this file again, use the same directory
+// (e2e/mail.ts reads the API's outbox there).
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'taskwell-e2e-'))
+const dataDir = process.env.E2E_DATA_DIR
 
 export default defineConfig({
   testDir: './e2e',

@@ -8,7 +8,7 @@
 import { usePathname, useRouter } from 'next/navigation'
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import { ApiError, api, onUnauthorized, setAccessToken } from '@/lib/api'
-import type { AuthResult, User } from '@/lib/types'
+import type { AuthResult, SignUpResult, User } from '@/lib/types'
 
 type Status = 'loading' | 'signed-in' | 'signed-out'
 
@@ -18,8 +18,15 @@ type AuthContextValue = {
   /** True after the user signed out on purpose (as opposed to a session that ended). */
   deliberate: boolean
   signIn(email: string, password: string): Promise<User>
-  signUp(input: { email: string; password: string; name?: string }): Promise<User>
+  /** Signs in too, unless the API wants the address verified first (`verificationRequired`). */
+  signUp(input: { email: string; password: string; name?: string }): Promise<{ verificationRequired: boolean }>
   signOut(): Promise<void>
+  /** Forgets the session in this tab without asking the API, for when it has already ended it (account deleted, password reset). */
+  forgetSession(): void
+  /** Reloads the user from /api/me (e.g. after the address was verified). */
+  refreshUser(): Promise<void>
+  /** Takes a user the API just returned (e.g. after a name change). */
+  replaceUser(user: User): void
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null)
@@ -63,6 +70,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return result.user
   }, [])
 
+  // Stable, so pages can call it from an effect without a loop.
+  const refreshUser = useCallback(async () => {
+    const { user } = await api<{ user: User }>('/api/me')
+    setUser(user)
+  }, [])
+
   const value = useMemo<AuthContextValue>(
     () => ({
       user,
@@ -71,8 +84,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         accept(
           await api<AuthResult>('/api/auth/signin', { method: 'POST', body: { email, password }, anonymous: true }),
         ),
-      signUp: async (input) =>
-        accept(await api<AuthResult>('/api/auth/signup', { method: 'POST', body: input, anonymous: true })),
+      signUp: async (input) => {
+        const result = await api<SignUpResult>('/api/auth/signup', { method: 'POST', body: input, anonymous: true })
+        if (!('token' in result)) return { verificationRequired: true } // no credentials until verified
+        accept(result)
+        return { verificationRequired: false }
+      },
       deliberate,
       signOut: async () => {
         setDeliberate(true)
@@ -82,8 +99,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           signedOut()
         }
       },
+      forgetSession: () => {
+        setDeliberate(true)
+        signedOut()
+      },
+      refreshUser,
+      replaceUser: setUser,
     }),
-    [user, status, deliberate, accept, signedOut],
+    [user, status, deliberate, accept, signedOut, refreshUser],
   )
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
@@ -95,16 +118,19 @@ export function useAuth(): AuthContextValue {
   return value
 }
 
-/** For protected pages: the user, or a redirect to sign-in that comes back here afterwards. */
-export function useRequireUser(): User | null {
+/**
+ * For protected pages: the user, or a redirect to sign-in that comes back here afterwards.
+ * `leaving`: the page is signing out (or deleting the account) and goes somewhere itself.
+ */
+export function useRequireUser(leaving = false): User | null {
   const { user, status, deliberate } = useAuth()
   const router = useRouter()
   const pathname = usePathname()
   useEffect(() => {
-    if (status !== 'signed-out') return
+    if (status !== 'signed-out' || leaving) return
     if (deliberate) return router.replace('/signin')
     const back = `${pathname}${window.location.search}`
     router.replace(`/signin?next=${encodeURIComponent(back)}`)
-  }, [status, deliberate, pathname, router])
+  }, [status, deliberate, pathname, router, leaving])
   return status === 'signed-in' ? user : null
 }

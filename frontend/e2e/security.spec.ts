@@ -4,7 +4,15 @@ import { E2E_SECRET } from './ports'
 import { signUp, uniqueEmail } from './support'
 
 test('pages carry a Content-Security-Policy without unsafe-eval', async ({ request }) => {
-  for (const path of ['/signin', '/signup', '/tasks', '/account']) {
+  for (const path of [
+    '/signin',
+    '/signup',
+    '/tasks',
+    '/account',
+    '/forgot-password',
+    '/reset-password',
+    '/verify-email',
+  ]) {
     const res = await request.get(path)
     const csp = res.headers()['content-security-policy'] ?? ''
     expect(csp, path).toContain("default-src 'self'")
@@ -44,10 +52,10 @@ test('a client cannot choose the address its rate limits are counted under', asy
   })
   expect(signup.status()).toBe(201)
   // The session records the address the API resolved for this client: the real peer.
-  const sessions = (await (await request.get('/api/auth/list-sessions')).json()) as { ipAddress: string | null }[]
-  expect(sessions.length).toBeGreaterThan(0)
-  for (const s of sessions) {
-    expect(s.ipAddress).not.toBe(spoofed)
-    expect(s.ipAddress ?? '').toMatch(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/)
+  const { items } = (await (await request.get('/api/me/sessions')).json()) as { items: { ip_address: string | null }[] }
+  expect(items.length).toBeGreaterThan(0)
+  for (const s of items) {
+    expect(s.ip_address).not.toBe(spoofed)
+    expect(s.ip_address ?? '').toMatch(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/)
   }
 })

@@ -30,6 +30,19 @@ describe('api()', () => {
     expect(err.fieldErrors()).toEqual({ title: 'Title must not be empty' })
   })
 
+  it("keeps the problem's machine-readable code", async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        problem(403, { title: 'Forbidden', detail: 'Verify your email address first', code: 'EMAIL_NOT_VERIFIED' }),
+      ),
+    )
+    const err = (await api('/api/x', { method: 'POST', body: {}, anonymous: true }).catch((e) => e)) as ApiError
+    expect(err.status).toBe(403)
+    expect(err.code).toBe('EMAIL_NOT_VERIFIED')
+    expect(err.message).toBe('Verify your email address first')
+  })
+
   it('never shows a server error raw', async () => {
     vi.stubGlobal(
       'fetch',

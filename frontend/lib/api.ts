@@ -6,7 +6,7 @@
 
 export type FieldError = { field: string; message: string }
 
-export type Problem = { status: number; title?: string; detail?: string; errors?: FieldError[] }
+export type Problem = { status: number; title?: string; detail?: string; code?: string; errors?: FieldError[] }
 
 const GENERIC = 'Something went wrong on our side. Please try again.'
 const OFFLINE = 'Could not reach Taskwell. Check your connection and try again.'
@@ -14,10 +14,13 @@ const OFFLINE = 'Could not reach Taskwell. Check your connection and try again.'
 export class ApiError extends Error {
   readonly status: number
   readonly errors: FieldError[]
-  constructor(status: number, message: string, errors: FieldError[] = []) {
+  /** The problem's machine-readable `code` extension (e.g. "EMAIL_NOT_VERIFIED"), when it has one. */
+  readonly code: string | undefined
+  constructor(status: number, message: string, errors: FieldError[] = [], code?: string) {
     super(message)
     this.status = status
     this.errors = errors
+    this.code = code
   }
 
   /** Field errors keyed by field name, first message per field. */
@@ -46,7 +49,8 @@ export async function toApiError(res: Response): Promise<ApiError> {
     }
   }
   const errors = Array.isArray(problem.errors) && res.status < 500 ? problem.errors : []
-  return new ApiError(res.status, messageFor(problem), errors)
+  const code = typeof problem.code === 'string' && res.status < 500 ? problem.code : undefined
+  return new ApiError(res.status, messageFor(problem), errors, code)
 }
 
 let accessToken: string | null = null

@@ -15,6 +15,7 @@ export const USER: User = {
   id: 'u_1',
   email: 'ada@example.com',
   name: 'Ada',
+  email_verified: true,
   created_at: '2025-03-14T12:00:00.000Z',
 }
 

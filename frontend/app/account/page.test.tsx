@@ -2,7 +2,8 @@ import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setAccessToken } from '@/lib/api'
-import { renderWithAuth, stubApi, USER } from '@/test/auth'
+import { accountRoutes } from '@/test/account'
+import { json, problem, renderWithAuth, sentBodies, stubApi, USER } from '@/test/auth'
 import AccountPage from './page'
 
 const nav = vi.hoisted(() => ({
@@ -31,7 +32,7 @@ describe('account page', () => {
   })
 
   it('shows the email, name and member-since date', async () => {
-    stubApi({ signedIn: true })
+    stubApi({ signedIn: true, routes: accountRoutes() })
     await renderWithAuth(<AccountPage />)
     expect(screen.getByRole('heading', { level: 1, name: 'Account' })).toBeVisible()
     expect(screen.getByText(USER.email)).toBeVisible()
@@ -44,7 +45,7 @@ describe('account page', () => {
   })
 
   it('signs out and goes to /signin', async () => {
-    const fetchMock = stubApi({ signedIn: true })
+    const fetchMock = stubApi({ signedIn: true, routes: accountRoutes() })
     await renderWithAuth(<AccountPage />)
     await userEvent.setup().click(screen.getByRole('button', { name: 'Sign out' }))
 
@@ -55,5 +56,77 @@ describe('account page', () => {
     expect(screen.getByTestId('auth-status')).toHaveTextContent('signed-out')
     // Not bounced back here after the next sign-in.
     expect(nav.router.replace).toHaveBeenCalledTimes(1)
+  })
+
+  it('shows a verified address as verified, with nothing to do', async () => {
+    stubApi({ signedIn: true, routes: accountRoutes() })
+    await renderWithAuth(<AccountPage />)
+    expect(screen.getByText('Verified')).toBeVisible()
+    expect(screen.queryByRole('button', { name: 'Resend verification email' })).toBeNull()
+  })
+
+  it('offers to resend the link for an unverified address', async () => {
+    const fetchMock = stubApi({
+      signedIn: true,
+      routes: {
+        ...accountRoutes(),
+        'GET /api/me': () => json(200, { user: { ...USER, email_verified: false } }),
+        'POST /api/auth/verify-email/resend': () => json(202, { detail: 'sent' }),
+      },
+    })
+    await renderWithAuth(<AccountPage />)
+    expect(screen.getByText('Not verified')).toBeVisible()
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Resend verification email' }))
+    await waitFor(() => expect(screen.getByText(/we sent a new link/)).toHaveAttribute('role', 'status'))
+    expect(sentBodies(fetchMock, 'POST /api/auth/verify-email/resend')).toEqual([{ email: USER.email }])
+  })
+
+  describe('deleting the account', () => {
+    const deleteReturns = (respond: () => Response) =>
+      stubApi({ signedIn: true, routes: { ...accountRoutes(), 'DELETE /api/me': respond } })
+
+    it('needs the password and an explicit confirmation before asking the API', async () => {
+      const fetchMock = deleteReturns(() => new Response(null, { status: 204 }))
+      await renderWithAuth(<AccountPage />)
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Delete my account' }))
+      expect(screen.getByLabelText('Password')).toHaveAccessibleDescription('Enter your password')
+      expect(screen.getByRole('checkbox', { name: /will be deleted for good/ })).toHaveAccessibleDescription(
+        'Tick this box to confirm',
+      )
+      expect(sentBodies(fetchMock, 'DELETE /api/me')).toHaveLength(0)
+    })
+
+    it('shows a wrong password next to the field', async () => {
+      deleteReturns(() =>
+        problem(422, {
+          title: 'Unprocessable Content',
+          detail: 'The request has invalid fields',
+          errors: [{ field: 'password', message: 'Password is incorrect' }],
+        }),
+      )
+      await renderWithAuth(<AccountPage />)
+      const user = userEvent.setup()
+      await user.type(screen.getByLabelText('Password'), 'not my password')
+      await user.click(screen.getByRole('checkbox', { name: /will be deleted for good/ }))
+      await user.click(screen.getByRole('button', { name: 'Delete my account' }))
+      await waitFor(() =>
+        expect(screen.getByLabelText('Password')).toHaveAccessibleDescription('Password is incorrect'),
+      )
+      expect(nav.router.replace).not.toHaveBeenCalled()
+    })
+
+    it('deletes, signs this tab out and goes to the deleted notice', async () => {
+      const fetchMock = deleteReturns(() => new Response(null, { status: 204 }))
+      await renderWithAuth(<AccountPage />)
+      const user = userEvent.setup()
+      await user.type(screen.getByLabelText('Password'), 'correct horse')
+      await user.click(screen.getByRole('checkbox', { name: /will be deleted for good/ }))
+      await user.click(screen.getByRole('button', { name: 'Delete my account' }))
+
+      await waitFor(() => expect(nav.router.replace).toHaveBeenCalledWith('/signin?deleted=1'))
+      expect(sentBodies(fetchMock, 'DELETE /api/me')).toEqual([{ password: 'correct horse' }])
+      expect(screen.getByTestId('auth-status')).toHaveTextContent('signed-out')
+      expect(nav.router.replace).toHaveBeenCalledTimes(1)
+    })
   })
 })

@@ -1,20 +1,32 @@
 'use client'
 
 import { useRouter } from 'next/navigation'
-import { type ReactNode, useState } from 'react'
+import { type ReactNode, useReducer, useState } from 'react'
+import { DeleteAccount } from '@/components/account/delete-account'
+import { EmailStatus } from '@/components/account/email-status'
+import { NameForm } from '@/components/account/name-form'
+import { PasswordForm } from '@/components/account/password-form'
+import { AccountSection } from '@/components/account/section'
+import { SecurityActivity } from '@/components/account/security-activity'
+import { Sessions } from '@/components/account/sessions'
+import { Time } from '@/components/account/time'
 import { useAuth, useRequireUser } from '@/components/auth-provider'
 import { Button } from '@/components/ui/button'
 import type { User } from '@/lib/types'
 
+type Leaving = { user: User; because: 'signing-out' | 'deleted' }
+
 export default function AccountPage() {
-  const { signOut } = useAuth()
+  const { signOut, forgetSession } = useAuth()
   const router = useRouter()
-  // While signing out we show the last user we had, *without* useRequireUser mounted: otherwise
-  // it would see "signed-out" first and send us to /signin?next=/account instead of /signin.
-  const [leaving, setLeaving] = useState<User | null>(null)
+  // While leaving we keep showing the last user we had and do our own redirect: the usual one
+  // would see "signed-out" first and send us to /signin?next=/account instead.
+  const [leaving, setLeaving] = useState<Leaving | null>(null)
+  const current = useRequireUser(leaving !== null)
+  const user = leaving?.user ?? current
 
   async function handleSignOut(user: User) {
-    setLeaving(user)
+    setLeaving({ user, because: 'signing-out' })
     try {
       await signOut()
     } catch {
@@ -23,12 +35,19 @@ export default function AccountPage() {
     router.replace('/signin')
   }
 
-  if (leaving) return <AccountDetails user={leaving} signingOut />
-  return <ProtectedAccount onSignOut={handleSignOut} />
-}
+  function handleDeleted(user: User) {
+    setLeaving({ user, because: 'deleted' })
+    forgetSession() // the API has ended the session and cleared its cookie
+    router.replace('/signin?deleted=1')
+  }
 
-function ProtectedAccount({ onSignOut }: { onSignOut: (user: User) => void }) {
-  const user = useRequireUser()
+  if (leaving?.because === 'deleted') {
+    return (
+      <p role="status" className="mx-auto max-w-xl pt-2 sm:pt-10">
+        Your account has been deleted.
+      </p>
+    )
+  }
   if (!user) {
     return (
       <p role="status" className="mx-auto max-w-xl pt-2 text-slate-500 sm:pt-10 dark:text-slate-400">
@@ -36,37 +55,64 @@ function ProtectedAccount({ onSignOut }: { onSignOut: (user: User) => void }) {
       </p>
     )
   }
-  return <AccountDetails user={user} onSignOut={() => onSignOut(user)} />
+  return (
+    <AccountDetails
+      user={user}
+      signingOut={leaving !== null}
+      onSignOut={() => handleSignOut(user)}
+      onDeleted={() => handleDeleted(user)}
+    />
+  )
 }
 
 function AccountDetails({
   user,
-  signingOut = false,
+  signingOut,
   onSignOut,
+  onDeleted,
 }: {
   user: User
-  signingOut?: boolean
-  onSignOut?: () => void
+  signingOut: boolean
+  onSignOut(): void
+  onDeleted(): void
 }) {
+  // Bumped by anything that changes sessions or adds to the security log, so those lists reload.
+  const [changes, noteChange] = useReducer((n: number) => n + 1, 0)
   return (
     <div className="mx-auto w-full max-w-xl pt-2 sm:pt-10">
       <h1 className="text-2xl font-semibold tracking-tight">Account</h1>
 
-      <section
-        aria-labelledby="profile-heading"
-        className="mt-6 rounded-2xl border border-slate-200 bg-white p-5 shadow-sm sm:p-7 dark:border-slate-800 dark:bg-slate-900"
-      >
-        <h2 id="profile-heading" className="text-base font-semibold">
-          Profile
-        </h2>
-        <dl className="mt-3 divide-y divide-slate-200 dark:divide-slate-800">
+      <AccountSection id="profile" title="Profile">
+        <dl className="-mt-1 divide-y divide-slate-200 dark:divide-slate-800">
           <Row term="Name">{user.name}</Row>
-          <Row term="Email">{user.email}</Row>
+          <Row term="Email">
+            <EmailStatus user={user} />
+          </Row>
           <Row term="Member since">
-            <time dateTime={user.created_at}>{formatDate(user.created_at)}</time>
+            <Time iso={user.created_at} format="date" />
           </Row>
         </dl>
-      </section>
+      </AccountSection>
+
+      <AccountSection id="name" title="Change your name" description="How Taskwell greets you.">
+        <NameForm user={user} onChange={noteChange} />
+      </AccountSection>
+
+      <AccountSection id="password" title="Change your password" description="Your other devices will be signed out.">
+        <PasswordForm onChange={noteChange} />
+      </AccountSection>
+
+      <AccountSection id="sessions" title="Sessions" description="Where your account is signed in.">
+        <Sessions refreshKey={changes} onChange={noteChange} />
+      </AccountSection>
+
+      <AccountSection
+        id="activity"
+        title="Recent security activity"
+        description="If something here wasn’t you, change your password."
+      >
+        <SecurityActivity refreshKey={changes} />
+      </AccountSection>
 
       <section
         aria-labelledby="session-heading"
@@ -87,6 +133,15 @@ function AccountDetails({
           {signingOut ? 'Signing out…' : 'Sign out'}
         </Button>
       </section>
+
+      <AccountSection
+        id="delete"
+        title="Delete account"
+        description="Deletes your account and all your tasks. This cannot be undone."
+        danger
+      >
+        <DeleteAccount onDeleted={onDeleted} />
+      </AccountSection>
     </div>
   )
 }
@@ -98,9 +153,4 @@ function Row({ term, children }: { term: string; children: ReactNode }) {
       <dd className="mt-1 break-words sm:col-span-2 sm:mt-0">{children}</dd>
     </div>
   )
-}
-
-function formatDate(iso: string): string {
-  const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(undefined, { dateStyle: 'long' }).format(date)
 }

@@ -137,4 +137,35 @@ describe('sign-in page', () => {
       '/signup?next=%2Ftasks%3Fview%3Dtoday',
     )
   })
+
+  it('links to the forgot-password page', async () => {
+    stubApi({})
+    await renderWithAuth(<SignInPage />)
+    expect(screen.getByRole('link', { name: 'Forgot password?' })).toHaveAttribute('href', '/forgot-password')
+  })
+
+  it('on 403 EMAIL_NOT_VERIFIED explains and resends the link to the typed address', async () => {
+    const fetchMock = stubApi({
+      routes: {
+        'POST /api/auth/signin': () =>
+          problem(403, { title: 'Forbidden', detail: 'Verify your email address first', code: 'EMAIL_NOT_VERIFIED' }),
+        'POST /api/auth/verify-email/resend': () => json(202, { detail: 'sent' }),
+      },
+    })
+    await renderWithAuth(<SignInPage />)
+    const user = await signIn(' Ada@Example.com ', 'correct horse')
+
+    expect(await screen.findByText(/Verify your email address to sign in/)).toHaveTextContent('Ada@Example.com')
+    await user.click(screen.getByRole('button', { name: 'Resend verification email' }))
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(/we sent a new link/))
+    expect(sentBodies(fetchMock, 'POST /api/auth/verify-email/resend')).toEqual([{ email: 'Ada@Example.com' }])
+    expect(nav.router.replace).not.toHaveBeenCalled()
+  })
+
+  it('says the account was deleted when it comes from deleting one', async () => {
+    nav.params = new URLSearchParams({ deleted: '1' })
+    stubApi({})
+    await renderWithAuth(<SignInPage />)
+    expect(screen.getByRole('status')).toHaveTextContent('Your account and all its tasks have been deleted.')
+  })
 })

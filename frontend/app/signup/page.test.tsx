@@ -193,4 +193,25 @@ describe('sign-up page', () => {
     await renderWithAuth(<SignUpPage />)
     expect(screen.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/signin?next=%2Faccount')
   })
+
+  it('when the address must be verified first, says to check the email instead of signing in', async () => {
+    const fetchMock = stubApi({
+      routes: {
+        'POST /api/auth/signup': () =>
+          json(201, { user: { ...AUTH_RESULT.user, email_verified: false }, verification_required: true }),
+        'POST /api/auth/verify-email/resend': () => json(202, { detail: 'sent' }),
+      },
+    })
+    await renderWithAuth(<SignUpPage />)
+    const user = await fillAndSubmit({ email: 'ada@example.com', password: 'a long passphrase' })
+
+    expect(await screen.findByText('Check your email to verify your address')).toBeVisible()
+    expect(screen.getByText('ada@example.com')).toBeVisible()
+    expect(screen.queryByLabelText('Password')).toBeNull()
+    expect(screen.getByTestId('auth-status')).toHaveTextContent('signed-out')
+    expect(nav.router.replace).not.toHaveBeenCalled()
+
+    await user.click(screen.getByRole('button', { name: 'Resend verification email' }))
+    await waitFor(() => expect(sentBodies(fetchMock, 'POST /api/auth/verify-email/resend')).toHaveLength(1))
+  })
 })

@@ -6,6 +6,7 @@ import { AuthCard, AuthFormSkeleton, linkClass } from '@/components/auth/auth-ca
 import { EmailField } from '@/components/auth/email-field'
 import { PasswordField } from '@/components/auth/password-field'
 import { PasswordRules } from '@/components/auth/password-rules'
+import { ResendVerification } from '@/components/auth/resend-verification'
 import { SwitchAuthLink } from '@/components/auth/switch-link'
 import { useAfterAuth, withNext } from '@/components/auth/use-after-auth'
 import { useFocusField } from '@/components/auth/use-focus-field'
@@ -50,6 +51,7 @@ function SignUpForm() {
   const [emailTaken, setEmailTaken] = useState(false)
   const [alert, setAlert] = useState<string>()
   const [pending, setPending] = useState(false)
+  const [checkEmail, setCheckEmail] = useState<string>()
 
   function showErrors(found: Errors) {
     setErrors(found)
@@ -77,8 +79,12 @@ function SignUpForm() {
     setErrors({})
     setPending(true)
     try {
-      await signUp({ email, password, ...(name.trim() ? { name } : {}) })
-      // Signed in: useAfterAuth takes us on; the button says "Creating account…" until then.
+      const { verificationRequired } = await signUp({ email, password, ...(name.trim() ? { name } : {}) })
+      if (verificationRequired) {
+        setPending(false)
+        setCheckEmail(email.trim())
+      }
+      // Otherwise signed in: useAfterAuth takes us on; the button says "Creating account…" until then.
     } catch (err) {
       setPending(false)
       if (!(err instanceof ApiError)) {
@@ -96,6 +102,8 @@ function SignUpForm() {
       showErrors(found)
     }
   }
+
+  if (checkEmail) return <CheckYourEmail email={checkEmail} />
 
   return (
     <form ref={form} noValidate onSubmit={handleSubmit} className="space-y-5">
@@ -147,5 +155,21 @@ function SignUpForm() {
         {pending ? 'Creating account…' : 'Create account'}
       </Button>
     </form>
+  )
+}
+
+/** REQUIRE_EMAIL_VERIFICATION (decision 009): the account exists, but signs in only once verified. */
+function CheckYourEmail({ email }: { email: string }) {
+  return (
+    <div className="space-y-4 text-sm">
+      <div role="status" className="space-y-2">
+        <p className="text-base font-semibold">Check your email to verify your address</p>
+        <p className="text-slate-600 dark:text-slate-400">
+          We sent a link to <span className="font-medium break-all text-slate-900 dark:text-slate-100">{email}</span>.
+          Open it within 24 hours, then sign in.
+        </p>
+      </div>
+      <ResendVerification email={email} />
+    </div>
   )
 }

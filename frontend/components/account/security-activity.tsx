@@ -1,0 +1,62 @@
+'use client'
+
+import { Button } from '@/components/ui/button'
+import { FormAlert } from '@/components/ui/form-alert'
+import { listSecurityEvents } from '@/lib/account'
+import type { SecurityAction } from '@/lib/types'
+import { describeUserAgent } from '@/lib/user-agent'
+import { Time } from './time'
+import { useLoaded } from './use-loaded'
+
+const SENTENCES: Record<SecurityAction, string> = {
+  signed_up: 'You created your account',
+  signed_in: 'You signed in',
+  signed_out: 'You signed out',
+  email_verified: 'You verified your email address',
+  verification_email_sent: 'We sent you a link to verify your email address',
+  password_reset_requested: 'Someone asked for a link to reset your password',
+  password_reset: 'Your password was reset with an emailed link',
+  password_changed: 'You changed your password',
+  name_changed: 'You changed your name',
+  session_revoked: 'You signed out one of your sessions',
+  other_sessions_revoked: 'You signed out all your other sessions',
+  account_deleted: 'Your account was deleted',
+}
+
+/** A sentence for an event; an action this version does not know yet still reads as something. */
+export const describeAction = (action: string) =>
+  SENTENCES[action as SecurityAction] ?? `Security event: ${action.replaceAll('_', ' ')}`
+
+const loadEvents = (signal: AbortSignal) => listSecurityEvents(20, signal)
+
+/** The account's latest security events, so a person can spot what they did not do. */
+export function SecurityActivity({ refreshKey }: { refreshKey: number }) {
+  const { items, error, reload } = useLoaded(loadEvents, refreshKey)
+  if (!items) {
+    return error ? (
+      <div className="space-y-3">
+        <FormAlert message={error} />
+        <Button variant="secondary" onClick={reload}>
+          Try again
+        </Button>
+      </div>
+    ) : (
+      <p className="text-sm text-slate-500 dark:text-slate-400">Loading activity…</p>
+    )
+  }
+  if (items.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">Nothing yet.</p>
+  return (
+    <ol className="divide-y divide-slate-200 dark:divide-slate-800">
+      {items.map((event) => (
+        <li key={event.id} className="py-3">
+          <p className="font-medium">{describeAction(event.action)}</p>
+          <p className="mt-1 text-sm break-words text-slate-600 dark:text-slate-400">
+            <Time iso={event.created_at} />
+            {event.ip_address ? <> · IP {event.ip_address}</> : null}
+            {event.user_agent ? <> · {describeUserAgent(event.user_agent)}</> : null}
+          </p>
+        </li>
+      ))}
+    </ol>
+  )
+}
