@@ -863,6 +863,7 @@ export async function memory(o: MemoryOptions): Promise<ScenarioResult> {
   let requests = 0
   let acknowledged = 0
   const rss: Record<string, number> = {}
+  const samples: number[] = []
   try {
     await waitReady(server)
     await sleep(1_000)
@@ -915,8 +916,12 @@ export async function memory(o: MemoryOptions): Promise<ScenarioResult> {
     rss.warm = rssBytes(server.pid)
     const before = { requests, acknowledged }
     let peak = 0
+    let seconds = 0
     const sampler = setInterval(() => {
-      peak = Math.max(peak, rssBytes(server.pid))
+      const bytes = rssBytes(server.pid)
+      peak = Math.max(peak, bytes)
+      // Every 10 s: a leak keeps climbing to the end, a warming heap levels off.
+      if (++seconds % 10 === 0) samples.push(bytes)
     }, 1_000)
     try {
       await runLoad(o.durationS * 1000)
@@ -945,7 +950,8 @@ export async function memory(o: MemoryOptions): Promise<ScenarioResult> {
     summary:
       `RSS of the server process (${label}): ${mib(rss.idle ?? 0)} MiB idle after start, ${mib(rss.warm ?? 0)} MiB after ` +
       `a 5 s warm-up, ${mib(rss.after ?? 0)} MiB right after ${o.durationS} s of load by ${o.loops} loops (create, list, ` +
-      `read, session-token /api/me; peak ${mib(rss.peak ?? 0)} MiB), ${mib(rss.settled ?? 0)} MiB after 10 s idle.`,
+      `read, session-token /api/me; peak ${mib(rss.peak ?? 0)} MiB), ${mib(rss.settled ?? 0)} MiB after 10 s idle. ` +
+      `During the load, every 10 s: ${samples.map(mib).join(', ')} MiB.`,
     violations: violations.list(),
     metrics: rss,
   }
