@@ -825,11 +825,12 @@ describe('a password changed later', () => {
   })
   after(() => t.close())
 
+  // Decision 009: PUT /api/me/password replaced Better Auth's change-password (now a 404).
   const changePassword = (who: { cookie: string }, currentPassword: string, newPassword: string) =>
-    t.fetch('/api/auth/change-password', {
-      method: 'POST',
+    t.fetch('/api/me/password', {
+      method: 'PUT',
       headers: { 'content-type': 'application/json', cookie: who.cookie, origin: t.config.publicUrl },
-      body: JSON.stringify({ currentPassword, newPassword }),
+      body: JSON.stringify({ current_password: currentPassword, new_password: newPassword }),
     })
 
   it('must meet the sign-up rules (length and the common-password list)', async () => {
@@ -840,13 +841,13 @@ describe('a password changed later', () => {
       const body = await problem(res)
       assert.deepEqual(
         body.errors?.map((e) => e.field),
-        ['newPassword'],
+        ['new_password'],
       )
     }
     // The old password still works; a good new one is accepted and then works.
     assert.equal((await t.post('/api/auth/signin', { email: ann.user.email, password: ann.password })).status, 200)
     const strong = 'another sturdy passphrase 7'
-    assert.equal((await changePassword(ann, ann.password, strong)).status, 200)
+    assert.equal((await changePassword(ann, ann.password, strong)).status, 204)
     assert.equal((await t.post('/api/auth/signin', { email: ann.user.email, password: strong })).status, 200)
   })
 })

@@ -4,7 +4,7 @@ import { closeDatabases, startTestApp, type TestApp } from './support/harness.js
 
 after(closeDatabases)
 
-/** Every route API.md names, as OpenAPI spells paths. */
+/** Every route API.md and decision 009 name, as OpenAPI spells paths. */
 const CONTRACT_ROUTES = [
   ['post', '/api/auth/signup'],
   ['post', '/api/auth/signin'],
@@ -20,6 +20,18 @@ const CONTRACT_ROUTES = [
   ['patch', '/api/{user_id}/tasks/{id}/complete'],
   ['get', '/healthz'],
   ['get', '/readyz'],
+  // Decision 009, the account lifecycle
+  ['post', '/api/auth/verify-email'],
+  ['post', '/api/auth/verify-email/resend'],
+  ['post', '/api/auth/password-reset'],
+  ['post', '/api/auth/password-reset/confirm'],
+  ['patch', '/api/me'],
+  ['put', '/api/me/password'],
+  ['delete', '/api/me'],
+  ['get', '/api/me/sessions'],
+  ['delete', '/api/me/sessions/{id}'],
+  ['post', '/api/me/sessions/revoke-others'],
+  ['get', '/api/me/events'],
 ] as const
 
 type Operation = { responses: Record<string, unknown>; security?: unknown[]; requestBody?: unknown }
@@ -32,6 +44,9 @@ type Document = {
 describe('the OpenAPI document', () => {
   let t: TestApp
   let doc: Document
+  /** A schema, following one `$ref` into the components. */
+  const resolve = (schema: { $ref?: string } | undefined): unknown =>
+    schema?.$ref ? doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')] : schema
   before(async () => {
     t = await startTestApp('pglite')
     const res = await t.get('/api/openapi.json')
@@ -53,7 +68,7 @@ describe('the OpenAPI document', () => {
         statuses.some((s) => s.startsWith('2')),
         'a success response',
       )
-      const protectedRoute = path.includes('{user_id}') || path === '/api/me'
+      const protectedRoute = path.includes('{user_id}') || path === '/api/me' || path.startsWith('/api/me/')
       if (protectedRoute) {
         assert.ok(statuses.includes('401'), '401 documented')
         assert.ok(operation.security?.length, 'security documented')
@@ -73,6 +88,44 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(Object.keys(input.properties).sort(), ['description', 'due_at', 'priority', 'tags', 'title'])
     assert.equal(input.additionalProperties, false, 'strict: unknown fields are refused')
     assert.ok(doc.components.schemas.Problem, 'the problem document is described')
+  })
+
+  it('describes the account request bodies strictly, with the fields decision 009 names', () => {
+    const bodies: [string, string, string[]][] = [
+      ['post', '/api/auth/verify-email', ['token']],
+      ['post', '/api/auth/verify-email/resend', ['email']],
+      ['post', '/api/auth/password-reset', ['email']],
+      ['post', '/api/auth/password-reset/confirm', ['new_password', 'token']],
+      ['patch', '/api/me', ['name']],
+      ['put', '/api/me/password', ['current_password', 'new_password']],
+      ['delete', '/api/me', ['password']],
+    ]
+    for (const [method, path, fields] of bodies) {
+      const body = doc.paths[path]?.[method]?.requestBody as
+        | { content: Record<string, { schema: { $ref?: string } }> }
+        | undefined
+      const schema = resolve(body?.content['application/json']?.schema) as
+        | { properties?: Record<string, unknown>; additionalProperties?: unknown }
+        | undefined
+      assert.ok(schema?.properties, `${method} ${path}: no request body schema`)
+      assert.deepEqual(Object.keys(schema.properties).sort(), fields, `${method} ${path}`)
+      assert.equal(schema.additionalProperties, false, `${method} ${path}: strict`)
+      const statuses = Object.keys(doc.paths[path]?.[method]?.responses ?? {})
+      assert.ok(statuses.includes('422'), `${method} ${path}: 422 documented`)
+    }
+    for (const [method, path] of [
+      ['post', '/api/auth/verify-email/resend'],
+      ['post', '/api/auth/password-reset'],
+      ['put', '/api/me/password'],
+      ['delete', '/api/me'],
+    ] as const) {
+      assert.ok(Object.keys(doc.paths[path]?.[method]?.responses ?? {}).includes('429'), `${method} ${path}: 429`)
+    }
+  })
+
+  it('gives the user object email_verified', () => {
+    const user = doc.components.schemas.User as { properties: Record<string, unknown> }
+    assert.deepEqual(Object.keys(user.properties).sort(), ['created_at', 'email', 'email_verified', 'id', 'name'])
   })
 
   it('is browsable at /api/docs', async () => {

@@ -194,8 +194,10 @@ for (const driver of drivers()) {
         const refusals = [1, 2, 3, 4].map(() => c.signin(uniqueEmail('tp'), WRONG_PASSWORD, 'better-auth'))
         refusals.push(c.signin(uniqueEmail('tp'), WRONG_PASSWORD))
         // While they wait, an honest user is answered: the pause holds a timer, not the process.
-        const honest = await slow.signup()
-        const list = await slow.get(`/api/${honest.user.id}/tasks`, honest.token)
+        const honest = await client(slow, freshIp()).signup(uniqueEmail('tp'))
+        await expectStatus(honest.clone(), 201, 'an honest sign-up during the pauses')
+        const { user, token } = (await honest.json()) as { user: { id: string }; token: string }
+        const list = await slow.get(`/api/${user.id}/tasks`, token)
         await expectStatus(list, 200, 'an honest request during the pauses')
         const listedAt = performance.now() - started
         for (const res of await Promise.all(refusals))

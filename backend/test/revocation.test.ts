@@ -171,15 +171,16 @@ for (const driver of drivers()) {
       await assertSession(t.url, other, s.user.id, true, 'the other session')
     })
 
-    it("Better Auth's revoke-other-sessions revokes the other sessions' access tokens, not the caller's", async () => {
+    it("revoke-others revokes the other sessions' access tokens, not the caller's", async () => {
       const current = await t.signup()
       const others = [await signIn(t.url, current.user.email), await signIn(t.url, current.user.email)]
-      const res = await t.fetch('/api/auth/revoke-other-sessions', {
+      // Decision 009: POST /api/me/sessions/revoke-others replaced Better Auth's revoke-other-sessions.
+      const res = await t.fetch('/api/me/sessions/revoke-others', {
         method: 'POST',
-        headers: { cookie: current.cookie, origin: t.config.publicUrl, 'content-type': 'application/json' },
-        body: '{}',
+        headers: { cookie: current.cookie, origin: t.config.publicUrl },
       })
       assert.equal(res.status, 200, await res.clone().text())
+      assert.deepEqual(await res.json(), { revoked: 2 })
       for (const [i, other] of others.entries()) {
         await assertSession(t.url, other, current.user.id, false, `other session ${i + 1}`)
       }
@@ -234,6 +235,65 @@ describe('sign-out across two instances in one process (PostgreSQL)', { skip: NE
       await assertAccepted(await me(later.url, { token: other.token }), s.user.id, 'later instance, other session')
     } finally {
       await later.close()
+    }
+  })
+  // Decision 009: the account routes end sessions "as in Revocation", so on every instance.
+  for (const [what, act] of [
+    [
+      'a password change on B ends the other session on A within 1 s',
+      (s: SignedIn) =>
+        fetch(`${b.url}/api/me/password`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ current_password: STRONG_PASSWORD, new_password: 'a brand new passphrase 93' }),
+        }),
+    ],
+    [
+      'revoke-others on B ends the other session on A within 1 s',
+      (s: SignedIn) =>
+        fetch(`${b.url}/api/me/sessions/revoke-others`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${s.token}` },
+        }),
+    ],
+    [
+      'ending a session on B ends it on A within 1 s',
+      (s: SignedIn, other: SignedIn) =>
+        fetch(`${b.url}/api/me/sessions/${decodeJwt(other.token).sid}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${s.token}` },
+        }),
+    ],
+  ] as const) {
+    it(what, async (ctx) => {
+      const s = await a.signup()
+      const other = await signIn(a.url, s.user.email)
+      await assertAccepted(await me(a.url, { token: other.token }), s.user.id, 'A, before')
+      const res = await act(s, other)
+      const actedAt = performance.now()
+      assert.ok(res.ok, `${res.status} ${await res.text()}`)
+      const elapsed = await msUntilRefused(a.url, other.token, actedAt)
+      ctx.diagnostic(`A refused the other session's token ${Math.round(elapsed)} ms later`)
+      assert.ok(elapsed < REVOCATION_DEADLINE_MS, `A refused the token after ${Math.round(elapsed)} ms`)
+      await assertSession(a.url, other, s.user.id, false, 'A, the ended session')
+      await assertAccepted(await me(a.url, { token: s.token }), s.user.id, "A, the caller's session")
+    })
+  }
+
+  it('an account deleted on B: A refuses its access tokens within 1 s', async (ctx) => {
+    const s = await a.signup()
+    const other = await signIn(a.url, s.user.email)
+    const res = await fetch(`${b.url}/api/me`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ password: STRONG_PASSWORD }),
+    })
+    const deletedAt = performance.now()
+    assert.equal(res.status, 204, await res.text())
+    for (const token of [s.token, other.token]) {
+      const elapsed = await msUntilRefused(a.url, token, deletedAt)
+      ctx.diagnostic(`A refused a deleted account's token ${Math.round(elapsed)} ms later`)
+      assert.ok(elapsed < REVOCATION_DEADLINE_MS, `A refused the token after ${Math.round(elapsed)} ms`)
     }
   })
 })

@@ -84,7 +84,11 @@ export async function signUpAs(
   options: { email?: string; password?: string; name?: string } = {},
 ): Promise<SignedIn> {
   const password = options.password ?? STRONG_PASSWORD
-  const body = { email: options.email ?? uniqueEmail('acct'), password, ...(options.name ? { name: options.name } : {}) }
+  const body = {
+    email: options.email ?? uniqueEmail('acct'),
+    password,
+    ...(options.name ? { name: options.name } : {}),
+  }
   const res = await call(t, 'POST', '/api/auth/signup', { body, client })
   assert.equal(res.status, 201, `sign-up: ${res.status} ${await res.clone().text()}`)
   const result = (await res.json()) as Omit<SignedIn, 'cookie' | 'password'>

@@ -103,6 +103,8 @@ const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_SIGNIN_FAILURES_PER_IP: '1000000',
   RATE_LIMIT_EMAIL_PER_ADDRESS: '1000000',
   RATE_LIMIT_EMAIL_PER_IP: '1000000',
+  // The tarpit would make every limit test wait; rate-limits.test.ts turns it on to test it.
+  SIGNIN_REFUSAL_DELAY_MS: '0',
 }
 
 export type TestAppOptions = {

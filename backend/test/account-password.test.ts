@@ -1,0 +1,176 @@
+/**
+ * Decision 009 "The signed-in user": PUT /api/me/password. A wrong current password is a 422
+ * that counts as a failed sign-in; a change ends every other session with its access tokens
+ * and keeps the caller's.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { eq } from 'drizzle-orm'
+import { account } from '../src/db/schema.js'
+import {
+  accountEnv,
+  assertRevokedInTime,
+  assertSession,
+  CREDENTIALS,
+  type Credential,
+  call,
+  expectInvalid,
+  expectLimited,
+  expectStatus,
+  expectUnauthorized,
+  FIFTEEN_MINUTES,
+  freshClient,
+  NEW_PASSWORD,
+  signIn,
+  signInAs,
+  signUpAs,
+  WEAK_PASSWORDS,
+} from './support/account.js'
+import { closeDatabases, drivers, type SignedIn, startTestApp, type TestApp } from './support/harness.js'
+import { type MailCatcher, startMailCatcher } from './support/mail-catcher.js'
+
+after(closeDatabases)
+
+const WRONG_PASSWORD = 'not the right passphrase 7'
+const SIGNIN_FAILURES_PER_ACCOUNT = 3
+
+function changePassword(t: TestApp, credential: Credential, current: string, next: string) {
+  return call(t, 'PUT', '/api/me/password', {
+    credential,
+    body: { current_password: current, new_password: next },
+    client: freshClient(),
+  })
+}
+
+/** The stored password hash of `s` (Better Auth's credential account). */
+async function storedHash(t: TestApp, s: SignedIn): Promise<string | null> {
+  const rows = await t.services.database.db
+    .select({ password: account.password })
+    .from(account)
+    .where(eq(account.userId, s.user.id))
+  assert.equal(rows.length, 1)
+  return rows[0]?.password ?? null
+}
+
+for (const driver of drivers()) {
+  describe(`PUT /api/me/password (${driver})`, () => {
+    let catcher: MailCatcher
+    let t: TestApp
+    before(async () => {
+      catcher = await startMailCatcher()
+      t = await startTestApp(
+        driver,
+        accountEnv(catcher, { RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: String(SIGNIN_FAILURES_PER_ACCOUNT) }),
+      )
+    })
+    after(async () => {
+      await t?.close()
+      await catcher?.close()
+    })
+
+    const newUser = () => signUpAs(t, freshClient())
+
+    for (const [how, credentialOf] of Object.entries(CREDENTIALS)) {
+      it(`with ${how}: 204, the new password signs in and the old one does not`, async () => {
+        const s = await newUser()
+        const res = await changePassword(t, credentialOf(s), s.password, NEW_PASSWORD)
+        assert.equal(res.status, 204, await res.clone().text())
+        assert.equal(await res.text(), '')
+        await expectStatus(await signIn(t, s.user.email, NEW_PASSWORD), 200, 'the new password')
+        await expectUnauthorized(await signIn(t, s.user.email, s.password), 'the old password')
+      })
+    }
+
+    it('a wrong current password is 422 on current_password, and the password stays', async () => {
+      const s = await newUser()
+      await expectInvalid(await changePassword(t, { bearer: s.token }, WRONG_PASSWORD, NEW_PASSWORD), [
+        'current_password',
+      ])
+      await expectStatus(await signIn(t, s.user.email, s.password), 200, 'the old password')
+      await expectUnauthorized(await signIn(t, s.user.email, NEW_PASSWORD), 'the refused new password')
+    })
+
+    it(`wrong current passwords count as failed sign-ins: after ${SIGNIN_FAILURES_PER_ACCOUNT}, 429 here and at sign-in`, async () => {
+      const s = await newUser()
+      const hashBefore = await storedHash(t, s)
+      for (let i = 1; i <= SIGNIN_FAILURES_PER_ACCOUNT; i++) {
+        await expectInvalid(
+          await changePassword(t, { bearer: s.token }, WRONG_PASSWORD, NEW_PASSWORD),
+          ['current_password'],
+          `wrong current password ${i}`,
+        )
+      }
+      await expectLimited(
+        await changePassword(t, { bearer: s.token }, s.password, NEW_PASSWORD),
+        FIFTEEN_MINUTES,
+        'the right current password after the limit',
+      )
+      await expectLimited(await signIn(t, s.user.email, s.password), FIFTEEN_MINUTES, 'sign-in after the limit')
+      assert.equal(await storedHash(t, s), hashBefore, 'the refused change changed nothing')
+    })
+
+    it('failed sign-ins and wrong current passwords share the count of the account', async () => {
+      const s = await newUser()
+      for (let i = 1; i < SIGNIN_FAILURES_PER_ACCOUNT; i++) {
+        await expectUnauthorized(await signIn(t, s.user.email, WRONG_PASSWORD), `failed sign-in ${i}`)
+      }
+      await expectInvalid(await changePassword(t, { bearer: s.token }, WRONG_PASSWORD, NEW_PASSWORD), [
+        'current_password',
+      ])
+      await expectLimited(
+        await changePassword(t, { bearer: s.token }, s.password, NEW_PASSWORD),
+        FIFTEEN_MINUTES,
+        'over the shared limit',
+      )
+    })
+
+    it('ends every other session (access tokens within 1 s, session tokens and cookies at once) and keeps the caller’s', async () => {
+      const s = await newUser()
+      const others = [
+        await signInAs(t, freshClient(), s.user.email, s.password),
+        await signInAs(t, freshClient(), s.user.email, s.password),
+      ]
+      const bystander = await newUser()
+      await expectStatus(await changePassword(t, { bearer: s.token }, s.password, NEW_PASSWORD), 204, 'change')
+      const changedAt = performance.now()
+      for (const [i, other] of others.entries())
+        await assertRevokedInTime(t, other, changedAt, `other session ${i + 1}`)
+      await assertSession(t, s, true, 'the session that changed the password')
+      const renewed = await t.get('/api/auth/token', s.session_token)
+      assert.equal(renewed.status, 200, 'the caller’s session still renews its access token')
+      await assertSession(t, bystander, true, "another user's session")
+    })
+
+    it('the new password follows the sign-up rules: 422 on new_password, and nothing changes', async () => {
+      const s = await newUser()
+      const other = await signInAs(t, freshClient(), s.user.email, s.password)
+      for (const [label, weak] of WEAK_PASSWORDS) {
+        await expectInvalid(await changePassword(t, { bearer: s.token }, s.password, weak), ['new_password'], label)
+      }
+      await expectStatus(await signIn(t, s.user.email, s.password), 200, 'the old password')
+      await assertSession(t, other, true, 'a refused change ends no session')
+    })
+
+    it('lists every invalid field and refuses unknown ones with 422', async () => {
+      const s = await newUser()
+      const put = (body: unknown) => call(t, 'PUT', '/api/me/password', { credential: { bearer: s.token }, body })
+      await expectInvalid(await put({}), ['current_password', 'new_password'])
+      await expectInvalid(await put({ current_password: s.password, new_password: NEW_PASSWORD, revoke: true }), [
+        'revoke',
+      ])
+      await expectInvalid(await put({ currentPassword: s.password, newPassword: NEW_PASSWORD }), [
+        'current_password',
+        'new_password',
+        'currentPassword',
+        'newPassword',
+      ])
+    })
+
+    it('needs credentials: 401 without, and with a revoked session', async () => {
+      const s: SignedIn = await newUser()
+      await expectUnauthorized(await changePassword(t, {}, s.password, NEW_PASSWORD))
+      await expectStatus(await call(t, 'POST', '/api/auth/signout', { credential: { bearer: s.token } }), 204)
+      await expectUnauthorized(await changePassword(t, { bearer: s.session_token }, s.password, NEW_PASSWORD))
+    })
+  })
+}

@@ -1,0 +1,176 @@
+/**
+ * Decision 009 "Password reset": asking for a link reveals nothing, the mailed token sets a
+ * new password once, within 30 minutes, under the sign-up rules, and ends every session.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import {
+  accountEnv,
+  assertRevokedInTime,
+  assertSession,
+  call,
+  confirmReset,
+  expectInvalid,
+  expectStatus,
+  expectUnauthorized,
+  expireResetToken,
+  freshClient,
+  mailedResetToken,
+  mailSettled,
+  NEW_PASSWORD,
+  requestReset,
+  resetToken,
+  signIn,
+  signInAs,
+  signUpAs,
+  tokenExpiry,
+  WEAK_PASSWORDS,
+} from './support/account.js'
+import { closeDatabases, drivers, startTestApp, type TestApp, uniqueEmail } from './support/harness.js'
+import { type MailCatcher, mailLink, startMailCatcher } from './support/mail-catcher.js'
+
+after(closeDatabases)
+
+for (const driver of drivers()) {
+  describe(`password reset (${driver})`, () => {
+    let catcher: MailCatcher
+    let t: TestApp
+    before(async () => {
+      catcher = await startMailCatcher()
+      t = await startTestApp(driver, accountEnv(catcher))
+    })
+    after(async () => {
+      await t?.close()
+      await catcher?.close()
+    })
+
+    /** A fresh user whose sign-up mail has been taken out of the way. */
+    async function newUser() {
+      const s = await signUpAs(t, freshClient())
+      await catcher.nextMessageTo(s.user.email)
+      return s
+    }
+
+    it('answers the same 202 body for an existing and an unknown email, and mails only the existing one', async () => {
+      const s = await newUser()
+      const unknown = uniqueEmail('ghost')
+      const known = await requestReset(t, s.user.email)
+      const ghost = await requestReset(t, unknown)
+      assert.equal(known.status, 202, await known.clone().text())
+      assert.equal(ghost.status, 202, await ghost.clone().text())
+      assert.equal(known.headers.get('content-type'), ghost.headers.get('content-type'))
+      const [a, b] = [(await known.json()) as { detail: unknown }, await ghost.json()]
+      assert.deepEqual(Object.keys(a), ['detail'])
+      assert.equal(typeof a.detail, 'string')
+      assert.deepEqual(a, b)
+
+      const mail = await catcher.nextMessageTo(s.user.email)
+      assert.match(mail.subject, /reset|password/i)
+      const link = mailLink(mail, 'reset-password')
+      assert.equal(link.origin, t.config.publicUrl)
+      assert.equal(link.pathname, '/reset-password')
+      assert.equal(link.search, '', 'nothing in the query string')
+      assert.match(link.hash, /^#token=./)
+      await mailSettled(t)
+      assert.equal(catcher.messagesTo(unknown).length, 0, 'an unknown address gets no mail')
+    })
+
+    it('finds the account whatever the case of the email and surrounding spaces', async () => {
+      const s = await newUser()
+      await expectStatus(await requestReset(t, `  ${s.user.email.toUpperCase()}\t`), 202)
+      await resetToken(catcher, s.user.email)
+    })
+
+    it('refuses an invalid email and unknown fields with 422', async () => {
+      await expectInvalid(await requestReset(t, 'not an email'), ['email'])
+      await expectInvalid(
+        await call(t, 'POST', '/api/auth/password-reset', { body: { email: uniqueEmail(), redirectTo: '/x' } }),
+        ['redirectTo'],
+      )
+    })
+
+    it('the link is valid for 30 minutes', async () => {
+      const s = await newUser()
+      const token = await mailedResetToken(t, catcher, s.user.email)
+      const minutes = ((await tokenExpiry(t, token, s.user.id)).getTime() - Date.now()) / 60_000
+      assert.ok(minutes > 29 && minutes <= 30.1, `the link expires in ${minutes.toFixed(2)} minutes`)
+    })
+
+    it('confirm with the mailed token: 204; the new password signs in and the old one does not', async () => {
+      const s = await newUser()
+      const token = await mailedResetToken(t, catcher, s.user.email)
+      const res = await confirmReset(t, token, NEW_PASSWORD)
+      assert.equal(res.status, 204, await res.clone().text())
+      assert.equal(await res.text(), '')
+      await expectStatus(await signIn(t, s.user.email, NEW_PASSWORD), 200, 'the new password')
+      await expectUnauthorized(await signIn(t, s.user.email, s.password), 'the old password')
+    })
+
+    it('a token works once: a second confirm is 422 on token and keeps the first new password', async () => {
+      const s = await newUser()
+      const token = await mailedResetToken(t, catcher, s.user.email)
+      await expectStatus(await confirmReset(t, token, NEW_PASSWORD), 204, 'first confirm')
+      await expectInvalid(await confirmReset(t, token, 'yet another passphrase 5'), ['token'], 'second confirm')
+      await expectStatus(await signIn(t, s.user.email, NEW_PASSWORD), 200, 'the first new password')
+      await expectUnauthorized(await signIn(t, s.user.email, 'yet another passphrase 5'), 'the second one')
+    })
+
+    it('an expired token is 422 on token and the password stays', async () => {
+      const s = await newUser()
+      const token = await mailedResetToken(t, catcher, s.user.email)
+      await expireResetToken(t, token, s.user.id)
+      await expectInvalid(await confirmReset(t, token, NEW_PASSWORD), ['token'])
+      await expectStatus(await signIn(t, s.user.email, s.password), 200, 'the old password')
+      await expectUnauthorized(await signIn(t, s.user.email, NEW_PASSWORD), 'the refused new password')
+    })
+
+    it('a bad token is 422 on token', async () => {
+      const s = await newUser()
+      const token = await mailedResetToken(t, catcher, s.user.email)
+      for (const [label, bad] of [
+        ['garbage', 'not-a-token'],
+        ['empty', ''],
+        ['the token with a character more', `${token}x`],
+        ['the token in upper case', token.toUpperCase() === token ? token.toLowerCase() : token.toUpperCase()],
+      ] as const) {
+        await expectInvalid(await confirmReset(t, bad, NEW_PASSWORD), ['token'], label)
+      }
+      await expectStatus(await signIn(t, s.user.email, s.password), 200, 'the password is unchanged')
+    })
+
+    it('the new password follows the sign-up rules (422 on new_password), and the link still works afterwards', async () => {
+      const s = await newUser()
+      const token = await mailedResetToken(t, catcher, s.user.email)
+      for (const [label, weak] of WEAK_PASSWORDS) {
+        await expectInvalid(await confirmReset(t, token, weak), ['new_password'], label)
+        await expectUnauthorized(await signIn(t, s.user.email, weak), `${label} was not set`)
+      }
+      await expectStatus(await signIn(t, s.user.email, s.password), 200, 'the old password still works')
+      await expectStatus(await confirmReset(t, token, NEW_PASSWORD), 204, 'a good password with the same link')
+    })
+
+    it('lists every invalid field, and refuses unknown ones', async () => {
+      const post = (body: unknown) => call(t, 'POST', '/api/auth/password-reset/confirm', { body })
+      await expectInvalid(await post({}), ['token', 'new_password'])
+      await expectInvalid(await post({ token: 'x', new_password: NEW_PASSWORD, newPassword: NEW_PASSWORD }), [
+        'newPassword',
+      ])
+    })
+
+    it('ends every session of the account: access tokens refused within 1 s, session tokens and cookies at once', async () => {
+      const s = await newUser()
+      const second = await signInAs(t, freshClient(), s.user.email, s.password)
+      const bystander = await signUpAs(t, freshClient())
+      const token = await mailedResetToken(t, catcher, s.user.email)
+
+      await expectStatus(await confirmReset(t, token, NEW_PASSWORD), 204, 'confirm')
+      const confirmedAt = performance.now()
+      await assertRevokedInTime(t, s, confirmedAt, 'the sign-up session')
+      await assertRevokedInTime(t, second, confirmedAt, 'the signed-in session')
+      await expectUnauthorized(await t.get('/api/auth/token', s.session_token), 'renewing a revoked session')
+      await assertSession(t, bystander, true, "another user's session")
+      // The user signs in again with the new password.
+      await signInAs(t, freshClient(), s.user.email, NEW_PASSWORD)
+    })
+  })
+}
