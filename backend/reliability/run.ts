@@ -7,6 +7,7 @@
  *      /readyz 503, recovery without a restart, revocation still reaches every instance
  *   c. rolling restart of two instances: no failed request for a retrying client, clean drain
  *   d. RSS of the server before and after a 60 s load
+ *   e. task-list p99 with and without a flood of wrong-password sign-ins
  *
  * RELIABILITY_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) is where
  * throw-away databases are created (and dropped); RELIABILITY_MEMORY_SECONDS (default 60).
@@ -17,11 +18,19 @@ import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { adminQuery, probeCluster, unreachable } from './lib.js'
-import { crashDurability, databaseOutage, memory, rollingRestart, type ScenarioResult } from './scenarios.js'
+import {
+  bruteForceStorm,
+  crashDurability,
+  databaseOutage,
+  memory,
+  rollingRestart,
+  type ScenarioResult,
+} from './scenarios.js'
 
 const docsFile = fileURLToPath(new URL('../../docs/reliability.md', import.meta.url))
 const ADMIN_URL = process.env.RELIABILITY_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const MEMORY_SECONDS = Number(process.env.RELIABILITY_MEMORY_SECONDS ?? 60)
+const STORM_SECONDS = 10
 const CRASH_CYCLES = 5
 
 type Skipped = { scenario: string; reason: string }
@@ -90,6 +99,10 @@ async function main() {
 
   await run(`d. memory, ${MEMORY_SECONDS} s load`, () =>
     memory({ adminUrl: pgDown ? undefined : ADMIN_URL, durationS: MEMORY_SECONDS, loops: 8, log }),
+  )
+
+  await run('e. brute-force storm', () =>
+    bruteForceStorm({ adminUrl: pgDown ? undefined : ADMIN_URL, durationS: STORM_SECONDS, log }),
   )
 
   const clusterVersion = cluster.ok
