@@ -12,8 +12,9 @@ import type { Db } from '../db/client.js'
 import { authSchema } from '../db/schema.js'
 import type { Mailer } from '../mail/mailer.js'
 import { passwordResetMail, verificationMail } from '../mail/messages.js'
-import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from './password.js'
+import { hashPassword, PASSWORD_MAX_LENGTH } from './password.js'
 import type { Revocations } from './revocation.js'
+import { refuseSessionFromStalePassword, verifyAndRemember } from './stale-password.js'
 
 /** Set by our server from the socket (and trusted proxies); any client-sent value is overwritten. */
 export const CLIENT_IP_HEADER = 'x-taskwell-client-ip'
@@ -40,7 +41,9 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
   const inBackground = (work: Promise<unknown>) => {
     work.catch((err: unknown) => authLog.error({ err }, 'background work failed'))
   }
-  return betterAuth({
+  // The instance's own context, for callbacks that Better Auth calls without one.
+  const authContext = () => auth.$context
+  const auth = betterAuth({
     appName: 'Taskwell',
     baseURL: config.publicUrl,
     basePath: '/api/auth',
@@ -55,7 +58,7 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
       // (it counts UTF-16 units, up to 2 per code point).
       minPasswordLength: 1,
       maxPasswordLength: PASSWORD_MAX_LENGTH * 2,
-      password: { hash: hashPassword, verify: verifyPassword },
+      password: { hash: hashPassword, verify: verifyAndRemember },
       requireEmailVerification: config.requireEmailVerification,
       resetPasswordTokenExpiresIn: RESET_TOKEN_TTL_SECONDS,
       revokeSessionsOnPasswordReset: true,
@@ -64,6 +67,9 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
         inBackground(audit.record(user.id, 'password_reset_requested'))
       },
       onPasswordReset: async ({ user }) => {
+        // Second sweep: a sign-in that verified the old password may have made its session
+        // after Better Auth's first one (stale-password.ts).
+        await (await authContext()).internalAdapter.deleteUserSessions(user.id)
         await audit.record(user.id, 'password_reset')
       },
     },
@@ -94,6 +100,11 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
       // The whole address on session records (Better Auth keeps only the /64 of IPv6 by default).
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER], ipv6Subnet: 128 },
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', path: '/' },
+      // Better Auth ends "all sessions of a user" (reset, deletion, revoke-others) by finding them
+      // with this limit and running the delete hook, which revokes their access tokens, for each
+      // one found; all are deleted either way. At 100, sessions past the 100th kept working
+      // access tokens for up to their 15 minutes.
+      database: { defaultFindManyLimit: Number.MAX_SAFE_INTEGER },
     },
     databaseHooks: {
       user: {
@@ -106,7 +117,11 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
       session: {
         create: {
           after: async (session, ctx) => {
-            if (ctx?.path === '/sign-in/email') await audit.record(session.userId, 'signed_in')
+            if (ctx?.path !== '/sign-in/email') return
+            await refuseSessionFromStalePassword(db, session, async (token) => {
+              await (await authContext()).internalAdapter.deleteSession(token)
+            })
+            await audit.record(session.userId, 'signed_in')
           },
         },
         delete: {
@@ -137,6 +152,7 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
     // Better Auth's extra arguments may carry request data.
     logger: { log: (level, message) => authLog[level](message) },
   })
+  return auth
 }
 
 export type Auth = ReturnType<typeof createAuth>

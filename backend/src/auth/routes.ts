@@ -161,7 +161,8 @@ export function authRouter(deps: AuthRoutesDeps) {
       .select({ id: sessionTable.id })
       .from(sessionTable)
       .where(eq(sessionTable.token, sessionToken))
-    if (!row) throw new HttpError(500, 'Internal Server Error')
+    // Gone already: a password reset or change ended it a moment after it was made.
+    if (!row) throw unauthorized(INVALID_CREDENTIALS)
     const access = await tokens.issue({ userId: response.user.id, email: response.user.email, sessionId: row.id })
     return {
       user: toUserJson(response.user),

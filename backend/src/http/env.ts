@@ -17,5 +17,7 @@ export type AppEnv = {
     log: Logger
     clientIp: string
     caller: Caller
+    /** The stored password hash a password was just verified against (auth/stale-password.ts). */
+    verifiedPasswordHash: string
   }
 }

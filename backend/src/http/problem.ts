@@ -74,6 +74,10 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     const status = err.status as ContentfulStatusCode
     return problemResponse(new HttpError(status, STATUS_CODES[status] ?? 'Bad Request'))
   }
+  if (hasCode(err, FOREIGN_KEY_VIOLATION)) {
+    // A write for a user deleted a moment ago (whose token was still in flight).
+    return problemResponse(unauthorized())
+  }
   if (isDatabaseUnavailable(err)) {
     c.var.log?.warn({ err }, 'database unavailable')
     return problemResponse(serviceUnavailable())
@@ -96,6 +100,17 @@ const UNAVAILABLE_CODES = new Set([
 ])
 
 /** True for errors that mean "the database is down", not "the query is wrong". */
+const FOREIGN_KEY_VIOLATION = '23503'
+
+/** Whether `err`, or an error it wraps, carries the database error `code`. */
+function hasCode(err: unknown, code: string): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.code === code) return true
+    e = e.cause as typeof e
+  }
+  return false
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (
     let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
