@@ -10,6 +10,7 @@ import type { AuditAction, AuditLog } from '../audit/audit-log.js'
 import type { Auth } from '../auth/auth.js'
 import type { AuthLimits } from '../auth/limits.js'
 import { clearAuthCookies, forwarded } from '../auth/request-headers.js'
+import { forgetResetTokens } from '../auth/reset-tokens.js'
 import { toUserJson } from '../auth/schemas.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
@@ -104,6 +105,7 @@ export function meRouter({ config, db, auth, limits, audit, requireUser }: MeRou
     }
     await attempt.succeeded()
     await endOtherSessions(db, auth, userId, current.id)
+    await forgetResetTokens(db, userId) // a link mailed before the change must not undo it
     await audit.record(userId, 'password_changed')
     return c.body(null, 204)
   })

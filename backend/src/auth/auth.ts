@@ -14,6 +14,7 @@ import type { Mailer } from '../mail/mailer.js'
 import { passwordResetMail, verificationMail } from '../mail/messages.js'
 import { hashPassword, PASSWORD_MAX_LENGTH } from './password.js'
 import type { Revocations } from './revocation.js'
+import { forgetResetTokens, hashIdentifier } from './reset-tokens.js'
 import { refuseSessionFromStalePassword, verifyAndRemember } from './stale-password.js'
 
 /** Set by our server from the socket (and trusted proxies); any client-sent value is overwritten. */
@@ -64,9 +65,11 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
       revokeSessionsOnPasswordReset: true,
       sendResetPassword: async ({ user, token }) => {
         mailer.send(passwordResetMail(user, webLink('reset-password', token)))
+        inBackground(forgetResetTokens(db, user.id, token)) // the newest link is the only one
         inBackground(audit.record(user.id, 'password_reset_requested'))
       },
       onPasswordReset: async ({ user }) => {
+        await forgetResetTokens(db, user.id)
         // Second sweep: a sign-in that verified the old password may have made its session
         // after Better Auth's first one (stale-password.ts).
         await (await authContext()).internalAdapter.deleteUserSessions(user.id)
@@ -87,6 +90,7 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
       },
     },
     user: { deleteUser: { enabled: true } },
+    verification: { storeIdentifier: { hash: hashIdentifier } },
     session: {
       expiresIn: config.sessionTtlSeconds,
       updateAge: config.sessionUpdateAgeSeconds,
