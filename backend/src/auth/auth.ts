@@ -13,8 +13,8 @@ import { authSchema } from '../db/schema.js'
 import type { Mailer } from '../mail/mailer.js'
 import { passwordResetMail, verificationMail } from '../mail/messages.js'
 import { hashPassword, PASSWORD_MAX_LENGTH } from './password.js'
-import type { Revocations } from './revocation.js'
 import { forgetResetTokens, hashIdentifier } from './reset-tokens.js'
+import type { Revocations } from './revocation.js'
 import { refuseSessionFromStalePassword, verifyAndRemember } from './stale-password.js'
 
 /** Set by our server from the socket (and trusted proxies); any client-sent value is overwritten. */

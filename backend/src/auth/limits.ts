@@ -6,7 +6,7 @@
  */
 import { setTimeout } from 'node:timers/promises'
 import type { Config } from '../config.js'
-import { tooManyRequests } from '../http/problem.js'
+import { HttpError, tooManyRequests } from '../http/problem.js'
 import { limitKey, type RateLimiter } from './rate-limit.js'
 
 const HOUR = 3600
@@ -34,6 +34,13 @@ export type AuthLimits = {
   mail(ip: string, email: string): Promise<void>
 }
 
+/**
+ * Refused sign-ins that may wait in the tarpit at the same time, per client address and in
+ * all: enough for a flood over many connections to be paused, few enough that paused requests
+ * (tens of KB each) cannot fill memory.
+ */
+const MAX_PAUSED_PER_IP = 32
+const MAX_PAUSED = 2_000
 /** Keys this instance has seen over their limit, remembered locally at most this many. */
 const BLOCKED_CACHE_SIZE = 10_000
 
@@ -55,12 +62,30 @@ export function createAuthLimits(
   }
   // A tarpit: a refused sign-in is answered only after a pause. Guessing tools send their next
   // request when the last is answered, so each of their connections gets about one answer per
-  // pause instead of thousands per second of the CPU honest users need (issue 5, item 4).
-  const refuseSignin = async (refusal: () => void) => {
+  // pause instead of thousands per second of the CPU honest users need (issue 5, item 4). A
+  // client that does not wait (pipelining, many connections) finds at most a few refusals of
+  // its address paused at once; the rest are answered at once and their connection closed.
+  const pausedByIp = new Map<string, number>()
+  let pausedInAll = 0
+  const refuseSignin = async (ip: string, refusal: () => void) => {
     try {
       refusal()
     } catch (err) {
-      await setTimeout(signinRefusalDelayMs)
+      const paused = pausedByIp.get(ip) ?? 0
+      if (paused >= MAX_PAUSED_PER_IP || pausedInAll >= MAX_PAUSED || !(err instanceof HttpError)) {
+        if (err instanceof HttpError) err.extras.headers = { ...err.extras.headers, Connection: 'close' }
+        throw err
+      }
+      pausedByIp.set(ip, paused + 1)
+      pausedInAll++
+      try {
+        await setTimeout(signinRefusalDelayMs)
+      } finally {
+        pausedInAll--
+        const left = (pausedByIp.get(ip) ?? 1) - 1
+        if (left > 0) pausedByIp.set(ip, left)
+        else pausedByIp.delete(ip)
+      }
       throw err
     }
   }
@@ -99,13 +124,13 @@ export function createAuthLimits(
     },
 
     async refuseBlockedSigninIp(ip) {
-      await refuseSignin(() => refuseIfBlocked(limitKey('signin-fail-ip', ip)))
+      await refuseSignin(ip, () => refuseIfBlocked(limitKey('signin-fail-ip', ip)))
     },
 
     async signin(ip, email) {
       const accountKey = limitKey('signin-fail-account', email.trim().toLowerCase())
       const ipKey = limitKey('signin-fail-ip', ip)
-      await refuseSignin(() => refuseIfBlocked(accountKey, ipKey))
+      await refuseSignin(ip, () => refuseIfBlocked(accountKey, ipKey))
       const [account, client] = await Promise.all([
         limiter.hit(accountKey, FIFTEEN_MINUTES),
         limiter.hit(ipKey, FIFTEEN_MINUTES),
@@ -116,7 +141,7 @@ export function createAuthLimits(
         account.count > limits.signinFailuresPerAccount ? account.retryAfterSeconds : 0,
         client.count > limits.signinFailuresPerIp ? client.retryAfterSeconds : 0,
       ]
-      await refuseSignin(() => {
+      await refuseSignin(ip, () => {
         if (Math.max(...blocked) > 0) throw tooManyRequests(Math.max(...blocked))
       })
       return {

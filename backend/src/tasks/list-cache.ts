@@ -11,6 +11,7 @@
  * What it saves: a hit costs one primary-key lookup instead of the list query, and no row
  * parsing, mapping or JSON encoding.
  */
+import { createHash } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { taskListVersion } from '../db/schema.js'
@@ -18,7 +19,7 @@ import { taskListVersion } from '../db/schema.js'
 export type ListCache = {
   /** The user's current version, read from the database (0 before their first write). */
   version(userId: string): Promise<number>
-  /** The page for `key` if it was built at `version`. */
+  /** The page for `key` (a digest of the query, see `pageKey`) if it was built at `version`. */
   get(userId: string, version: number, key: string): string | undefined
   /** Keeps `body` for `key`, built from data read at or after `version`. */
   set(userId: string, version: number, key: string, body: string): void
@@ -30,6 +31,15 @@ type UserPages = { version: number; pages: Map<string, string>; bytes: number }
 
 /** A page bigger than this is not worth holding (100 full tasks are ~150 KB). */
 const MAX_PAGE_BYTES = 256 * 1024
+/** Pages kept per user: a client paging or filtering without end cannot hoard memory. */
+const MAX_PAGES_PER_USER = 32
+/** What a page costs besides its body: its key (a 44-character digest) and the map entry. */
+const PAGE_OVERHEAD_BYTES = 256
+
+/** The cache key of a validated list query: a fixed-size digest, however long the query. */
+export function pageKey(query: unknown): string {
+  return createHash('sha256').update(JSON.stringify(query)).digest('base64')
+}
 
 export function createListCache(db: Db, maxBytes: number): ListCache {
   // Insertion order is recency order: a user read again moves to the end; the oldest go first.
@@ -44,6 +54,11 @@ export function createListCache(db: Db, maxBytes: number): ListCache {
   const drop = (userId: string, entry: UserPages) => {
     users.delete(userId)
     total -= entry.bytes
+  }
+  const forget = (entry: UserPages, key: string, body: string) => {
+    entry.pages.delete(key)
+    entry.bytes -= body.length * 2 + PAGE_OVERHEAD_BYTES
+    total -= body.length * 2 + PAGE_OVERHEAD_BYTES
   }
 
   return {
@@ -65,7 +80,7 @@ export function createListCache(db: Db, maxBytes: number): ListCache {
     },
 
     set(userId, version, key, body) {
-      const bytes = body.length * 2 // UTF-16 in memory
+      const bytes = body.length * 2 + PAGE_OVERHEAD_BYTES // UTF-16 in memory
       if (maxBytes === 0 || bytes > MAX_PAGE_BYTES) return
       let entry = users.get(userId)
       if (entry && entry.version > version) return // built from older data than what is held
@@ -78,9 +93,10 @@ export function createListCache(db: Db, maxBytes: number): ListCache {
         users.set(userId, entry)
       }
       const previous = entry.pages.get(key)
-      if (previous !== undefined) {
-        entry.bytes -= previous.length * 2
-        total -= previous.length * 2
+      if (previous !== undefined) forget(entry, key, previous)
+      else if (entry.pages.size >= MAX_PAGES_PER_USER) {
+        const [oldestKey, oldest] = entry.pages.entries().next().value as [string, string]
+        forget(entry, oldestKey, oldest)
       }
       entry.pages.set(key, body)
       entry.bytes += bytes

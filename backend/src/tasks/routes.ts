@@ -10,7 +10,7 @@ import { bearerSecurity, errors, jsonRequest, jsonResponse } from '../http/opena
 import { forbidden, notFound, unprocessable } from '../http/problem.js'
 import { jsonBody, optionalJsonBody, rejectInvalid } from '../http/validation.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
-import type { ListCache } from './list-cache.js'
+import { type ListCache, pageKey } from './list-cache.js'
 import { createTask, deleteTask, findTask, listTasks, setCompletion, toTaskJson, updateTask } from './queries.js'
 import {
   CompleteSchema,
@@ -65,7 +65,7 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
     const { userId } = c.var.caller
     // The version is read before the page is built: see list-cache.ts for why that order.
     const version = await listCache.version(userId)
-    const key = JSON.stringify(valid)
+    const key = pageKey(valid)
     let body = listCache.get(userId, version, key)
     if (body === undefined) {
       const { rows, next } = await listTasks(db, userId, { ...query, cursor })

@@ -119,7 +119,9 @@ export const ListQuerySchema = z
     status: z.enum(['all', 'pending', 'completed'], 'status must be all, pending or completed').default('all'),
     q: cleanString().max(200, 'q must be at most 200 characters').optional(),
     priority: priority.optional(),
-    tag: repeatable(tag).optional(),
+    tag: repeatable(tag)
+      .pipe(z.array(z.string()).max(TAGS_MAX, `at most ${TAGS_MAX} tag filters`))
+      .optional(),
     due_before: instant.optional(),
     due_after: instant.optional(),
     sort: z.enum(SORTS, `sort must be one of ${SORTS.join(', ')}`).default('created_at'),
