@@ -49,7 +49,7 @@ export function createApp(services: Services, lifecycle: { draining(): boolean }
   for (const path of ['/api/auth/*', '/api/me', '/api/me/*']) app.use(path, trackRequestOrigin())
   // Our routes first: they own /api/auth/signup|signin|signout|token over Better Auth's.
   app.route('/api', authRouter({ config, db: database.db, auth, tokens, callers, limits, audit, requireUser }))
-  app.route('/api', emailRouter({ config, auth, limits }))
+  app.route('/api', emailRouter({ config, auth, limits, background: services.background }))
   app.route('/api', meRouter({ config, db: database.db, auth, limits, audit, requireUser }))
   app.on(['GET', 'POST'], '/api/auth/*', betterAuthHandler({ auth, limits, config }))
   app.all('/api/auth/*', () => {

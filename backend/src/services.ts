@@ -14,6 +14,7 @@ import { createRevocations, type Revocations } from './auth/revocation.js'
 import { createTokenService, type TokenService } from './auth/tokens.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
+import { type Background, createBackground } from './http/background.js'
 import { createMailer, type Mailer } from './mail/mailer.js'
 import { createListCache, type ListCache } from './tasks/list-cache.js'
 
@@ -28,6 +29,7 @@ export type Services = {
   limits: AuthLimits
   mailer: Mailer
   audit: AuditLog
+  background: Background
   listCache: ListCache
   /** Stops background work (revocation listener, mail); the database is the caller's to close. */
   close(): Promise<void>
@@ -44,10 +46,11 @@ export async function createServices(config: Config, database: Database, log: Lo
     log,
   })
   const audit = createAuditLog(database.db, log)
-  const auth = createAuth({ config, db: database.db, revocations, mailer, audit, log })
+  const background = createBackground(log)
+  const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits, config.signinRefusalDelayMs)
+  const auth = createAuth({ config, db: database.db, revocations, mailer, audit, limits, log })
   const tokens = await createTokenService(auth, config)
   const callers = createCallerResolver({ auth, tokens, revocations })
-  const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits, config.signinRefusalDelayMs)
   return {
     config,
     database,
@@ -59,8 +62,10 @@ export async function createServices(config: Config, database: Database, log: Lo
     limits,
     mailer,
     audit,
+    background,
     listCache: createListCache(database.db, config.taskListCacheBytes),
     async close() {
+      await background.idle() // it may still send mail
       await Promise.all([revocations.close(), mailer.close()])
     },
   }

@@ -11,18 +11,19 @@ import type { AuthLimits } from '../auth/limits.js'
 import { forwarded } from '../auth/request-headers.js'
 import { toUserJson } from '../auth/schemas.js'
 import type { Config } from '../config.js'
+import type { Background } from '../http/background.js'
 import type { AppEnv } from '../http/env.js'
 import { errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { unprocessable } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
 import { AcceptedSchema, EmailBody, resetConfirmBody, UserResultSchema, VerifyEmailBody } from './schemas.js'
 
-export type EmailRoutesDeps = { config: Config; auth: Auth; limits: AuthLimits }
+export type EmailRoutesDeps = { config: Config; auth: Auth; limits: AuthLimits; background: Background }
 
 const TAGS = ['Account']
 const invalidToken = () => unprocessable([{ field: 'token', message: 'This link is invalid or has expired' }])
 
-export function emailRouter({ config, auth, limits }: EmailRoutesDeps) {
+export function emailRouter({ config, auth, limits, background }: EmailRoutesDeps) {
   const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   const ResetConfirmBody = resetConfirmBody(config.passwordMinLength)
 
@@ -65,7 +66,7 @@ export function emailRouter({ config, auth, limits }: EmailRoutesDeps) {
   })
   router.openapi(resendRoute, async (c) => {
     const { email } = c.req.valid('json')
-    await limits.mail(c.var.clientIp, email)
+    await limits.mail('verification', c.var.clientIp, email)
     await auth.api.sendVerificationEmail({ body: { email }, headers: forwarded(c) })
     return c.json({ detail: 'If that account exists and is not verified yet, we sent it a new link.' }, 202)
   })
@@ -82,15 +83,11 @@ export function emailRouter({ config, auth, limits }: EmailRoutesDeps) {
   })
   router.openapi(resetRoute, async (c) => {
     const { email } = c.req.valid('json')
-    await limits.mail(c.var.clientIp, email)
+    await limits.mail('reset', c.var.clientIp, email)
     // After the answer has gone: making a token takes longer for an account that exists than
     // for one that does not (and PGlite works on this thread), so the answer must not wait.
     const headers = forwarded(c)
-    setTimeout(() => {
-      auth.api
-        .requestPasswordReset({ body: { email }, headers })
-        .catch((err: unknown) => c.var.log.error({ err }, 'password-reset request failed'))
-    }, 0)
+    background.run('password-reset request', () => auth.api.requestPasswordReset({ body: { email }, headers }))
     return c.json({ detail: 'If that account exists, we sent it a link to reset the password.' }, 202)
   })
 

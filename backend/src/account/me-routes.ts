@@ -91,8 +91,8 @@ export function meRouter({ config, db, auth, limits, audit, requireUser }: MeRou
   })
   router.openapi(passwordRoute, async (c) => {
     const { current_password, new_password } = c.req.valid('json')
-    const { userId, email } = c.var.caller
-    const attempt = await limits.signin(c.var.clientIp, email)
+    const { userId } = c.var.caller
+    const attempt = await limits.reauthenticate(c.var.clientIp, userId)
     const current = await callerSession(c)
     try {
       await auth.api.changePassword({
@@ -123,8 +123,8 @@ export function meRouter({ config, db, auth, limits, audit, requireUser }: MeRou
   })
   router.openapi(deleteRoute, async (c) => {
     const { password } = c.req.valid('json')
-    const { userId, email } = c.var.caller
-    const attempt = await limits.signin(c.var.clientIp, email)
+    const { userId } = c.var.caller
+    const attempt = await limits.reauthenticate(c.var.clientIp, userId)
     const current = await callerSession(c)
     try {
       await auth.api.deleteUser({ body: { password }, headers: forwarded(c, current.token) })

@@ -12,6 +12,7 @@ import type { Db } from '../db/client.js'
 import { authSchema } from '../db/schema.js'
 import type { Mailer } from '../mail/mailer.js'
 import { passwordResetMail, verificationMail } from '../mail/messages.js'
+import type { AuthLimits } from './limits.js'
 import { hashPassword, PASSWORD_MAX_LENGTH } from './password.js'
 import { forgetResetTokens, hashIdentifier } from './reset-tokens.js'
 import type { Revocations } from './revocation.js'
@@ -26,6 +27,7 @@ export type AuthDeps = {
   revocations: Revocations
   mailer: Mailer
   audit: AuditLog
+  limits: AuthLimits
   log: Logger
 }
 
@@ -34,7 +36,7 @@ export const RESET_TOKEN_TTL_SECONDS = 30 * 60
 /** How long an email-verification link works. */
 export const VERIFICATION_TOKEN_TTL_SECONDS = 24 * 3600
 
-export function createAuth({ config, db, revocations, mailer, audit, log }: AuthDeps) {
+export function createAuth({ config, db, revocations, mailer, audit, limits, log }: AuthDeps) {
   const authLog = log.child({ component: 'better-auth' })
   // Tokens travel in the fragment: never sent to a server, so never in a log or a Referer.
   const webLink = (page: string, token: string) => `${config.publicUrl}/${page}#token=${encodeURIComponent(token)}`
@@ -70,6 +72,7 @@ export function createAuth({ config, db, revocations, mailer, audit, log }: Auth
       },
       onPasswordReset: async ({ user }) => {
         await forgetResetTokens(db, user.id)
+        await limits.forgetSigninFailures(user.email) // the owner proved it; let them sign in
         // Second sweep: a sign-in that verified the old password may have made its session
         // after Better Auth's first one (stale-password.ts).
         await (await authContext()).internalAdapter.deleteUserSessions(user.id)

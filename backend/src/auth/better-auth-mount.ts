@@ -62,7 +62,8 @@ export function betterAuthHandler(deps: { auth: Auth; limits: AuthLimits; config
     }
 
     const response = await auth.handler(new Request(c.req.url, { method, headers, body }))
-    if (attempt && response.ok) await attempt.succeeded()
+    // A 403 is EMAIL_NOT_VERIFIED: the password was right.
+    if (attempt && (response.ok || response.status === 403)) await attempt.succeeded()
     if (typeof signupEmail === 'string' && (await lostSignupRace(auth, response, signupEmail))) {
       return problemResponse(emailTaken())
     }

@@ -6,6 +6,7 @@
  */
 import { setTimeout } from 'node:timers/promises'
 import type { Config } from '../config.js'
+import { rateLimitSubject } from '../http/client-ip.js'
 import { HttpError, tooManyRequests } from '../http/problem.js'
 import { limitKey, type RateLimiter } from './rate-limit.js'
 
@@ -28,10 +29,19 @@ export type AuthLimits = {
   /** Throws 429, from memory, when `ip` is known to be over its sign-in failure limit. */
   refuseBlockedSigninIp(ip: string): Promise<void>
   /**
-   * Counts a request for a verification or reset mail to `email` from `ip`; throws 429 over
-   * either limit. Counted whether or not an account uses `email`, so a 429 reveals nothing.
+   * Like `signin`, for a signed-in user confirming their password (password change, account
+   * deletion): counted per user, apart from sign-in failures, so strangers failing to sign in
+   * as someone cannot lock them out of their own account page; the per-IP count is shared.
    */
-  mail(ip: string, email: string): Promise<void>
+  reauthenticate(ip: string, userId: string): Promise<SigninAttempt>
+  /** Forgets an account's sign-in failures (its password was just reset). */
+  forgetSigninFailures(email: string): Promise<void>
+  /**
+   * Counts a request for a `kind` of mail to `email` from `ip`; throws 429 over either limit.
+   * Counted whether or not an account uses `email`, so a 429 reveals nothing; each kind has its
+   * own count per address, so asking for one cannot use up the other.
+   */
+  mail(kind: 'verification' | 'reset', ip: string, email: string): Promise<void>
 }
 
 /**
@@ -100,7 +110,7 @@ export function createAuthLimits(
 
   return {
     async signup(ip) {
-      const key = limitKey('signup-ip', ip)
+      const key = limitKey('signup-ip', rateLimitSubject(ip))
       refuseIfBlocked(key)
       const hit = await limiter.hit(key, HOUR)
       if (hit.count > limits.signupPerHour) {
@@ -109,9 +119,9 @@ export function createAuthLimits(
       }
     },
 
-    async mail(ip, email) {
-      const addressKey = limitKey('mail-address', email.trim().toLowerCase())
-      const ipKey = limitKey('mail-ip', ip)
+    async mail(kind, ip, email) {
+      const addressKey = limitKey(`mail-${kind}-address`, email.trim().toLowerCase())
+      const ipKey = limitKey('mail-ip', rateLimitSubject(ip))
       refuseIfBlocked(addressKey, ipKey)
       const [address, client] = await Promise.all([limiter.hit(addressKey, HOUR), limiter.hit(ipKey, HOUR)])
       const over = [
@@ -124,33 +134,43 @@ export function createAuthLimits(
     },
 
     async refuseBlockedSigninIp(ip) {
-      await refuseSignin(ip, () => refuseIfBlocked(limitKey('signin-fail-ip', ip)))
+      await refuseSignin(ip, () => refuseIfBlocked(limitKey('signin-fail-ip', rateLimitSubject(ip))))
     },
 
-    async signin(ip, email) {
+    signin: (ip, email) => passwordAttempt(ip, limitKey('signin-fail-account', email.trim().toLowerCase())),
+
+    reauthenticate: (ip, userId) => passwordAttempt(ip, limitKey('reauth-fail-user', userId)),
+
+    async forgetSigninFailures(email) {
       const accountKey = limitKey('signin-fail-account', email.trim().toLowerCase())
-      const ipKey = limitKey('signin-fail-ip', ip)
-      await refuseSignin(ip, () => refuseIfBlocked(accountKey, ipKey))
-      const [account, client] = await Promise.all([
-        limiter.hit(accountKey, FIFTEEN_MINUTES),
-        limiter.hit(ipKey, FIFTEEN_MINUTES),
-      ])
-      if (account.count > limits.signinFailuresPerAccount) block(accountKey, account.retryAfterSeconds)
-      if (client.count > limits.signinFailuresPerIp) block(ipKey, client.retryAfterSeconds)
-      const blocked = [
-        account.count > limits.signinFailuresPerAccount ? account.retryAfterSeconds : 0,
-        client.count > limits.signinFailuresPerIp ? client.retryAfterSeconds : 0,
-      ]
-      await refuseSignin(ip, () => {
-        if (Math.max(...blocked) > 0) throw tooManyRequests(Math.max(...blocked))
-      })
-      return {
-        async succeeded() {
-          blockedUntil.delete(accountKey)
-          blockedUntil.delete(ipKey)
-          await Promise.all([limiter.reset(accountKey), limiter.undo(ipKey)])
-        },
-      }
+      blockedUntil.delete(accountKey)
+      await limiter.reset(accountKey)
     },
+  }
+
+  /** A password check counted as a failure up front, against `accountKey` and the client. */
+  async function passwordAttempt(ip: string, accountKey: string): Promise<SigninAttempt> {
+    const ipKey = limitKey('signin-fail-ip', rateLimitSubject(ip))
+    await refuseSignin(ip, () => refuseIfBlocked(accountKey, ipKey))
+    const [account, client] = await Promise.all([
+      limiter.hit(accountKey, FIFTEEN_MINUTES),
+      limiter.hit(ipKey, FIFTEEN_MINUTES),
+    ])
+    if (account.count > limits.signinFailuresPerAccount) block(accountKey, account.retryAfterSeconds)
+    if (client.count > limits.signinFailuresPerIp) block(ipKey, client.retryAfterSeconds)
+    const blocked = [
+      account.count > limits.signinFailuresPerAccount ? account.retryAfterSeconds : 0,
+      client.count > limits.signinFailuresPerIp ? client.retryAfterSeconds : 0,
+    ]
+    await refuseSignin(ip, () => {
+      if (Math.max(...blocked) > 0) throw tooManyRequests(Math.max(...blocked))
+    })
+    return {
+      async succeeded() {
+        blockedUntil.delete(accountKey)
+        blockedUntil.delete(ipKey)
+        await Promise.all([limiter.reset(accountKey), limiter.undo(ipKey)])
+      },
+    }
   }
 }

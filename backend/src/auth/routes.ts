@@ -74,7 +74,11 @@ export function authRouter(deps: AuthRoutesDeps) {
       throw await signupError(err, email)
     }
     if (!result.response.token) {
-      // REQUIRE_EMAIL_VERIFICATION: Better Auth made the user but no session.
+      // REQUIRE_EMAIL_VERIFICATION: Better Auth made the user but no session, or, for an email
+      // already taken, answered with a made-up user; API.md says 409 either way.
+      if (!(await (await auth.$context).internalAdapter.findUserById(result.response.user.id))) {
+        throw conflict('An account with this email already exists')
+      }
       return c.json({ user: toUserJson(result.response.user), verification_required: true as const }, 201, {
         Location: '/api/me',
       })

@@ -1,7 +1,7 @@
 /** The mails Taskwell sends: plain text first, with a minimal HTML twin. */
 import type { Mail } from './mailer.js'
 
-type Recipient = { email: string; name: string }
+type Recipient = { email: string }
 
 export function verificationMail(user: Recipient, link: string): Mail {
   return message(user, link, {
@@ -21,7 +21,8 @@ export function passwordResetMail(user: Recipient, link: string): Mail {
 }
 
 function message(user: Recipient, link: string, words: { subject: string; intro: string; outro: string }): Mail {
-  const greeting = `Hello ${user.name},`
+  // No name: whoever signs up chooses it, and could make our mail carry their text to anyone.
+  const greeting = 'Hello,'
   return {
     to: user.email,
     subject: words.subject,

@@ -210,6 +210,7 @@ export function sessionIdOf(s: SignedIn): string {
  * so a message that has not arrived by now was never sent.
  */
 export async function mailSettled(t: TestApp): Promise<void> {
+  await t.services.background.idle() // e.g. a password-reset request, which runs after its answer
   await t.services.mailer.idle()
 }
 

@@ -22,10 +22,12 @@ $$;
 CREATE TRIGGER "task_list_version_bump" AFTER INSERT OR UPDATE OR DELETE ON "task"
 	FOR EACH ROW EXECUTE FUNCTION "bump_task_list_version"();
 --> statement-breakpoint
--- TRUNCATE fires no row triggers: it changes everyone's tasks, so every version moves.
+-- TRUNCATE fires no row triggers: it changes everyone's tasks, so every user's version moves
+-- (also of users who have no row yet and are read as version 0).
 CREATE FUNCTION "bump_every_task_list_version"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	UPDATE "task_list_version" SET "version" = "version" + 1;
+	INSERT INTO "task_list_version" ("user_id", "version") SELECT "id", 1 FROM "user"
+		ON CONFLICT ("user_id") DO UPDATE SET "version" = "task_list_version"."version" + 1;
 	RETURN NULL;
 END
 $$;
