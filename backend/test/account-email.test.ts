@@ -208,6 +208,8 @@ for (const driver of drivers()) {
         ['the mailed token with one character changed', tampered],
         ['the mailed token cut short', token.slice(0, -4)],
         ['a password-reset token', resetToken],
+        ['a NUL character', '\u0000'],
+        ['the mailed token with a NUL inside', `${token.slice(0, 4)}\u0000${token.slice(4)}`],
       ]
       for (const [label, bad] of cases) {
         await expectInvalid(await verifyEmail(t, bad), ['token'], label)

@@ -132,6 +132,10 @@ for (const driver of drivers()) {
         ['empty', ''],
         ['the token with a character more', `${token}x`],
         ['the token in upper case', token.toUpperCase() === token ? token.toLowerCase() : token.toUpperCase()],
+        // PostgreSQL text cannot hold NUL: such a token must not reach a query (it was a 500)
+        ['a NUL character', '\u0000'],
+        ['the token with a NUL inside', `${token.slice(0, 4)}\u0000${token.slice(4)}`],
+        ['the token with a space after it', `${token} `],
       ] as const) {
         await expectInvalid(await confirmReset(t, bad, NEW_PASSWORD), ['token'], label)
       }

@@ -7,10 +7,12 @@ import { limitParam } from '../http/validation.js'
 /** A password being confirmed, not chosen: accounts made under older rules still have theirs. */
 const currentPassword = z.string().min(1, 'Password is required').max(4096, 'Password is too long')
 
+/** Mailed tokens are URL-safe (reset: an id; verification: a JWT); nothing else may reach a query. */
 const token = z
   .string()
   .min(1, 'Token is required')
   .max(4096, 'Token is too long')
+  .regex(/^[\w.~-]+$/, 'This link is invalid or has expired')
   .openapi({ description: 'From the `#token=` part of the mailed link' })
 
 const timestamp = z.string().openapi({ format: 'date-time' })
