@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test'
 import { eq } from 'drizzle-orm'
 import { auditEvent } from '../src/db/schema.js'
 import {
-  accountEnv,
   type Client,
   type Credential,
   call,
@@ -25,11 +24,13 @@ import {
   sessionIdOf,
   signInAs,
   signUpAs,
+  startAppWithMail,
+  stopAppWithMail,
   verificationToken,
   verifyEmail,
 } from './support/account.js'
-import { closeDatabases, drivers, type SignedIn, startTestApp, type TestApp } from './support/harness.js'
-import { type MailCatcher, startMailCatcher } from './support/mail-catcher.js'
+import { closeDatabases, drivers, type SignedIn, type TestApp } from './support/harness.js'
+import type { MailCatcher } from './support/mail-catcher.js'
 
 after(closeDatabases)
 
@@ -47,14 +48,8 @@ for (const driver of drivers()) {
   describe(`security events (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver)))
+    after(() => stopAppWithMail({ t, catcher }))
 
     async function events(credential: Credential, query = ''): Promise<EventJson[]> {
       const res = await call(t, 'GET', `/api/me/events${query}`, { credential })

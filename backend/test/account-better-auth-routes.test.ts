@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
-  accountEnv,
   assertSession,
   call,
   currentUser,
@@ -18,10 +17,12 @@ import {
   signIn,
   signInAs,
   signUpAs,
+  startAppWithMail,
+  stopAppWithMail,
   verificationToken,
 } from './support/account.js'
-import { closeDatabases, drivers, type SignedIn, startTestApp, type TestApp } from './support/harness.js'
-import { type MailCatcher, startMailCatcher } from './support/mail-catcher.js'
+import { closeDatabases, drivers, type SignedIn, type TestApp } from './support/harness.js'
+import type { MailCatcher } from './support/mail-catcher.js'
 
 after(closeDatabases)
 
@@ -49,14 +50,8 @@ for (const driver of drivers()) {
   describe(`Better Auth's account routes (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver)))
+    after(() => stopAppWithMail({ t, catcher }))
 
     it('answer 404 with a problem document, and change nothing', async () => {
       const s = await signUpAs(t, freshClient(), { name: 'Unchanged' })

@@ -24,6 +24,8 @@ import {
   signIn,
   signUpAs,
   signUpWithMail,
+  startAppWithMail,
+  stopAppWithMail,
   tokenExpiry,
   type UserJson,
   verificationToken,
@@ -40,7 +42,7 @@ import {
   type TestApp,
   uniqueEmail,
 } from './support/harness.js'
-import { linkToken, type MailCatcher, mailLink, nextOutboxMessageTo, startMailCatcher } from './support/mail-catcher.js'
+import { linkToken, type MailCatcher, mailLink, nextOutboxMessageTo } from './support/mail-catcher.js'
 
 after(closeDatabases)
 
@@ -61,14 +63,8 @@ for (const driver of drivers()) {
   describe(`mail delivery (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher, { MAIL_FROM }))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver, { MAIL_FROM })))
+    after(() => stopAppWithMail({ t, catcher }))
 
     it('sign-up mails a verification link through SMTP_URL: to the address, from MAIL_FROM, token in the fragment of a PUBLIC_URL link', async () => {
       const s = await signUpAs(t, freshClient())
@@ -150,14 +146,8 @@ for (const driver of drivers()) {
   describe(`email verification (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver)))
+    after(() => stopAppWithMail({ t, catcher }))
 
     it('a new account is unverified: email_verified false at sign-up, sign-in and /api/me', async () => {
       const s = await signUpAs(t, freshClient())
@@ -289,14 +279,8 @@ for (const driver of drivers()) {
   describe(`REQUIRE_EMAIL_VERIFICATION=true (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher, { REQUIRE_EMAIL_VERIFICATION: 'true' }))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver, { REQUIRE_EMAIL_VERIFICATION: 'true' })))
+    after(() => stopAppWithMail({ t, catcher }))
 
     /** Signs up without credentials coming back; returns the user and their mailed token. */
     async function signUpUnverified(): Promise<{ user: UserJson; token: string }> {

@@ -12,7 +12,6 @@ import assert from 'node:assert/strict'
 import net from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import {
-  accountEnv,
   call,
   confirmReset,
   expectInvalid,
@@ -30,10 +29,12 @@ import {
   resetToken,
   signIn,
   signUpAs,
+  startAppWithMail,
+  stopAppWithMail,
   verificationToken,
 } from './support/account.js'
 import { closeDatabases, drivers, type SignedIn, startTestApp, type TestApp, uniqueEmail } from './support/harness.js'
-import { type MailCatcher, startMailCatcher } from './support/mail-catcher.js'
+import type { MailCatcher } from './support/mail-catcher.js'
 
 after(closeDatabases)
 
@@ -260,14 +261,11 @@ for (const driver of drivers()) {
     const PER_ADDRESS = 3
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher, { RATE_LIMIT_EMAIL_PER_ADDRESS: String(PER_ADDRESS) }))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(
+      async () =>
+        ({ t, catcher } = await startAppWithMail(driver, { RATE_LIMIT_EMAIL_PER_ADDRESS: String(PER_ADDRESS) })),
+    )
+    after(() => stopAppWithMail({ t, catcher }))
 
     it(`after ${PER_ADDRESS} verification resends for an address, a password reset for it still gets 202 and a working link`, async () => {
       const s = await signUpAs(t, freshClient())

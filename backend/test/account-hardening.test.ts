@@ -11,7 +11,6 @@ import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Database } from '../src/db/client.js'
 import {
-  accountEnv,
   assertSession,
   type Client,
   type Credential,
@@ -32,6 +31,8 @@ import {
   signIn,
   signInAs,
   signUpAs,
+  startAppWithMail,
+  stopAppWithMail,
   verificationToken,
   verifyEmail,
 } from './support/account.js'
@@ -40,11 +41,10 @@ import {
   drivers,
   type SignedIn,
   STRONG_PASSWORD,
-  startTestApp,
   type TestApp,
   uniqueEmail,
 } from './support/harness.js'
-import { type MailCatcher, startMailCatcher } from './support/mail-catcher.js'
+import type { MailCatcher } from './support/mail-catcher.js'
 
 after(closeDatabases)
 
@@ -157,14 +157,8 @@ for (const driver of drivers()) {
   describe(`bulk revocation reaches every session (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver)))
+    after(() => stopAppWithMail({ t, catcher }))
 
     /** A user signed up as `first`, signed in `OTHER_SESSIONS` more times. */
     async function userWithManySessions(): Promise<{ first: SignedIn; others: SignedIn[] }> {
@@ -264,14 +258,8 @@ for (const driver of drivers()) {
   describe(`a sign-in with a password being replaced (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver)))
+    after(() => stopAppWithMail({ t, catcher }))
 
     type Race = { survivors: string[]; statuses: Map<number, number>; succeeded: number }
 
@@ -351,14 +339,8 @@ for (const driver of drivers()) {
   describe(`reset links after a newer reset or a password change (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver)))
+    after(() => stopAppWithMail({ t, catcher }))
 
     async function newUser() {
       const s = await signUpAs(t, freshClient())
@@ -394,14 +376,8 @@ for (const driver of drivers()) {
   describe(`a reset request does not wait for its token (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver)))
+    after(() => stopAppWithMail({ t, catcher }))
 
     it('answers 202 for an existing account while the database is still storing its reset token, as for an unknown address', async () => {
       const s = await signUpAs(t, freshClient())
@@ -428,14 +404,8 @@ for (const driver of drivers()) {
   describe(`sign-up of a taken address with REQUIRE_EMAIL_VERIFICATION=true (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher, { REQUIRE_EMAIL_VERIFICATION: 'true' }))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver, { REQUIRE_EMAIL_VERIFICATION: 'true' })))
+    after(() => stopAppWithMail({ t, catcher }))
 
     const signUp = (email: string, password = ANOTHER_PASSWORD) =>
       call(t, 'POST', '/api/auth/signup', { body: { email, password }, client: freshClient() })

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
-  accountEnv,
   type Client,
   expectLimited,
   expectStatus,
@@ -18,9 +17,11 @@ import {
   requestReset,
   resendVerification,
   signUpAs,
+  startAppWithMail,
+  stopAppWithMail,
 } from './support/account.js'
-import { closeDatabases, drivers, startTestApp, type TestApp, uniqueEmail } from './support/harness.js'
-import { type MailCatcher, startMailCatcher } from './support/mail-catcher.js'
+import { closeDatabases, drivers, type TestApp, uniqueEmail } from './support/harness.js'
+import type { MailCatcher } from './support/mail-catcher.js'
 
 after(closeDatabases)
 
@@ -31,20 +32,14 @@ for (const driver of drivers()) {
   describe(`mail limits (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(
-        driver,
-        accountEnv(catcher, {
+    before(
+      async () =>
+        ({ t, catcher } = await startAppWithMail(driver, {
           RATE_LIMIT_EMAIL_PER_ADDRESS: String(PER_ADDRESS),
           RATE_LIMIT_EMAIL_PER_IP: String(PER_IP),
-        }),
-      )
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+        })),
+    )
+    after(() => stopAppWithMail({ t, catcher }))
 
     /** A user with an account, whose sign-up mail has been taken out of the way. */
     async function accountEmail(): Promise<string> {
@@ -121,18 +116,15 @@ for (const driver of drivers()) {
   describe(`mail limits by default (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      // A blank variable counts as unset (config.ts): the defaults apply.
-      t = await startTestApp(
-        driver,
-        accountEnv(catcher, { RATE_LIMIT_EMAIL_PER_ADDRESS: '', RATE_LIMIT_EMAIL_PER_IP: '' }),
-      )
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    // A blank variable counts as unset (config.ts): the defaults apply.
+    before(
+      async () =>
+        ({ t, catcher } = await startAppWithMail(driver, {
+          RATE_LIMIT_EMAIL_PER_ADDRESS: '',
+          RATE_LIMIT_EMAIL_PER_IP: '',
+        })),
+    )
+    after(() => stopAppWithMail({ t, catcher }))
 
     it('an address gets 5 mail requests an hour', async () => {
       const email = uniqueEmail('default')

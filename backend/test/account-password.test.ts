@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test'
 import { eq } from 'drizzle-orm'
 import { account } from '../src/db/schema.js'
 import {
-  accountEnv,
   assertRevokedInTime,
   assertSession,
   CREDENTIALS,
@@ -24,10 +23,12 @@ import {
   signIn,
   signInAs,
   signUpAs,
+  startAppWithMail,
+  stopAppWithMail,
   WEAK_PASSWORDS,
 } from './support/account.js'
-import { closeDatabases, drivers, type SignedIn, startTestApp, type TestApp } from './support/harness.js'
-import { type MailCatcher, startMailCatcher } from './support/mail-catcher.js'
+import { closeDatabases, drivers, type SignedIn, type TestApp } from './support/harness.js'
+import type { MailCatcher } from './support/mail-catcher.js'
 
 after(closeDatabases)
 
@@ -56,17 +57,13 @@ for (const driver of drivers()) {
   describe(`PUT /api/me/password (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(
-        driver,
-        accountEnv(catcher, { RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: String(SIGNIN_FAILURES_PER_ACCOUNT) }),
-      )
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(
+      async () =>
+        ({ t, catcher } = await startAppWithMail(driver, {
+          RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: String(SIGNIN_FAILURES_PER_ACCOUNT),
+        })),
+    )
+    after(() => stopAppWithMail({ t, catcher }))
 
     const newUser = () => signUpAs(t, freshClient())
 

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
-  accountEnv,
   assertRevokedInTime,
   assertSession,
   call,
@@ -23,11 +22,13 @@ import {
   signIn,
   signInAs,
   signUpAs,
+  startAppWithMail,
+  stopAppWithMail,
   tokenExpiry,
   WEAK_PASSWORDS,
 } from './support/account.js'
-import { closeDatabases, drivers, startTestApp, type TestApp, uniqueEmail } from './support/harness.js'
-import { type MailCatcher, mailLink, startMailCatcher } from './support/mail-catcher.js'
+import { closeDatabases, drivers, type TestApp, uniqueEmail } from './support/harness.js'
+import { type MailCatcher, mailLink } from './support/mail-catcher.js'
 
 after(closeDatabases)
 
@@ -35,14 +36,8 @@ for (const driver of drivers()) {
   describe(`password reset (${driver})`, () => {
     let catcher: MailCatcher
     let t: TestApp
-    before(async () => {
-      catcher = await startMailCatcher()
-      t = await startTestApp(driver, accountEnv(catcher))
-    })
-    after(async () => {
-      await t?.close()
-      await catcher?.close()
-    })
+    before(async () => ({ t, catcher } = await startAppWithMail(driver)))
+    after(() => stopAppWithMail({ t, catcher }))
 
     /** A fresh user whose sign-up mail has been taken out of the way. */
     async function newUser() {

@@ -10,15 +10,17 @@ import { eq, like, or } from 'drizzle-orm'
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose'
 import { verification } from '../../src/db/schema.js'
 import {
+  type Driver,
   problem,
   type SignedIn,
   STRONG_PASSWORD,
   sessionCookie,
+  startTestApp,
   TEST_SECRET,
   type TestApp,
   uniqueEmail,
 } from './harness.js'
-import { type CaughtMail, linkToken, type MailCatcher } from './mail-catcher.js'
+import { type CaughtMail, linkToken, type MailCatcher, startMailCatcher } from './mail-catcher.js'
 
 export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
 /** API.md "Revocation": refused within this long. */
@@ -39,6 +41,20 @@ export function accountEnv(catcher: MailCatcher, extra: Record<string, string> =
     RATE_LIMIT_EMAIL_PER_IP: '1000000',
     ...extra,
   }
+}
+
+export type AppWithMail = { t: TestApp; catcher: MailCatcher }
+
+/** An app on `driver` mailing through a mail catcher of its own (`accountEnv` plus `extra`). */
+export async function startAppWithMail(driver: Driver, extra: Record<string, string> = {}): Promise<AppWithMail> {
+  const catcher = await startMailCatcher()
+  return { catcher, t: await startTestApp(driver, accountEnv(catcher, extra)) }
+}
+
+/** Stops what `startAppWithMail` started (either may be missing if starting failed). */
+export async function stopAppWithMail(app: Partial<AppWithMail>): Promise<void> {
+  await app.t?.close()
+  await app.catcher?.close()
 }
 
 /** A client as the app sees it through the trusted proxy: its own IP and user agent. */
