@@ -84,7 +84,7 @@ test('a new user verifies their address from the emailed link', async ({ page })
   await expect(page.getByRole('main').getByRole('status')).toContainText('Your email address is verified')
   expect(new URL(page.url()).hash).toBe('')
   await page.getByRole('link', { name: 'Go to your tasks' }).click()
-  await page.getByRole('link', { name: 'Account' }).click()
+  await page.getByRole('link', { name: 'Account', exact: true }).click()
   await expect(page.getByText('Verified', { exact: true })).toBeVisible()
 })
 
@@ -93,7 +93,7 @@ test('a user deletes their account, and its credentials stop working', async ({ 
   await signUp(page, email)
   await addTask(page, 'Gone with the account')
 
-  await page.getByRole('link', { name: 'Account' }).click()
+  await page.getByRole('link', { name: 'Account', exact: true }).click()
   await expect(page.getByRole('heading', { name: 'Delete account' })).toBeVisible()
   await expectNoSidewaysScroll(page)
   // The current session is listed, and marked as this device.
