@@ -33,7 +33,7 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       {
-        // Pages only: /api/* carries the API's own headers (its docs page loads Scalar's script).
+        // Pages only: /api/* carries the API's own headers (its docs page sets its own CSP).
         source: '/((?!api/).*)',
         headers: [
           { key: 'Content-Security-Policy', value: contentSecurityPolicy },

@@ -3,7 +3,6 @@
  * request id → logger → client IP → secure headers → CORS → origin check → body limit.
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { Scalar } from '@scalar/hono-api-reference'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { emailRouter } from './account/email-routes.js'
@@ -11,6 +10,7 @@ import { meRouter } from './account/me-routes.js'
 import { betterAuthHandler } from './auth/better-auth-mount.js'
 import { createRequireUser } from './auth/require-user.js'
 import { authRouter } from './auth/routes.js'
+import { referencePageRouter } from './docs/reference-page.js'
 import { createClientIpResolver } from './http/client-ip.js'
 import type { AppEnv } from './http/env.js'
 import { requestLogger } from './http/logger.js'
@@ -77,7 +77,7 @@ export function createApp(services: Services, lifecycle: { draining(): boolean }
     },
     servers: [{ url: config.publicUrl }],
   })
-  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Taskwell API' }))
+  app.route('/', referencePageRouter())
 
   return app
 }

@@ -128,10 +128,28 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(Object.keys(user.properties).sort(), ['created_at', 'email', 'email_verified', 'id', 'name'])
   })
 
-  it('is browsable at /api/docs', async () => {
+  it('is browsable at /api/docs from this server alone: every script and stylesheet of the page is ours', async () => {
     const res = await t.get('/api/docs')
     assert.equal(res.status, 200)
     assert.match(res.headers.get('content-type') ?? '', /text\/html/)
-    assert.match(await res.text(), /\/api\/openapi\.json/)
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'.*script-src 'self'/)
+    const page = await res.text()
+    const assets = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string)
+    assert.ok(assets.length >= 3, `scripts and a stylesheet: ${assets}`)
+    let loadsTheDocument = false
+    for (const asset of assets) {
+      assert.match(asset, /^\/api\/docs\//, 'served here, not from a CDN')
+      const file = await t.get(asset)
+      assert.equal(file.status, 200, asset)
+      const type = asset.endsWith('.css') ? /text\/css/ : asset.endsWith('.png') ? /image\/png/ : /javascript/
+      assert.match(file.headers.get('content-type') ?? '', type, asset)
+      const text = await file.text()
+      assert.ok(text.length > 0, asset)
+      loadsTheDocument ||= text.includes("'/api/openapi.json'")
+    }
+    assert.ok(loadsTheDocument, 'the page loads /api/openapi.json')
+    const missing = await t.get('/api/docs/assets/0.0.0/nothing.js')
+    assert.equal(missing.status, 404)
+    assert.match(missing.headers.get('content-type') ?? '', /application\/problem\+json/)
   })
 })
