@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm'
 import { account, session, task, user } from '../src/db/schema.js'
 import {
   assertSession,
+  BEHIND_PROXY,
   CREDENTIALS,
   type Credential,
   call,
@@ -22,12 +23,12 @@ import {
   signIn,
   signInAs,
   signUpAs,
+  WRONG_PASSWORD,
 } from './support/account.js'
 import { closeDatabases, drivers, type SignedIn, startTestApp, type TestApp } from './support/harness.js'
 
 after(closeDatabases)
 
-const WRONG_PASSWORD = 'not the right passphrase 7'
 const SIGNIN_FAILURES_PER_ACCOUNT = 3
 
 for (const driver of drivers()) {
@@ -35,7 +36,7 @@ for (const driver of drivers()) {
     let t: TestApp
     before(async () => {
       t = await startTestApp(driver, {
-        TRUSTED_PROXIES: '127.0.0.1,::1',
+        ...BEHIND_PROXY,
         RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: String(SIGNIN_FAILURES_PER_ACCOUNT),
       })
     })

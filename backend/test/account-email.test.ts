@@ -43,6 +43,7 @@ import {
   uniqueEmail,
 } from './support/harness.js'
 import { linkToken, type MailCatcher, mailLink, nextOutboxMessageTo } from './support/mail-catcher.js'
+import { withTimeout } from './support/timeout.js'
 
 after(closeDatabases)
 
@@ -351,16 +352,4 @@ for (const driver of drivers()) {
       assert.equal(sessionCookie(res), '', 'no session cookie')
     })
   })
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict'
 import net from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import {
+  BEHIND_PROXY,
   call,
   confirmReset,
   expectInvalid,
@@ -29,16 +30,16 @@ import {
   resetToken,
   signIn,
   signUpAs,
+  signUpWithMail,
   startAppWithMail,
   stopAppWithMail,
   verificationToken,
+  WRONG_PASSWORD,
 } from './support/account.js'
 import { closeDatabases, drivers, type SignedIn, startTestApp, type TestApp, uniqueEmail } from './support/harness.js'
 import type { MailCatcher } from './support/mail-catcher.js'
 
 after(closeDatabases)
-
-const WRONG_PASSWORD = 'not the right passphrase 7'
 
 type PipelineResult = {
   /** Everything the server sent, as latin1 text. */
@@ -164,7 +165,7 @@ for (const driver of drivers()) {
     let t: TestApp
     before(async () => {
       t = await startTestApp(driver, {
-        TRUSTED_PROXIES: '127.0.0.1,::1',
+        ...BEHIND_PROXY,
         SIGNIN_REFUSAL_DELAY_MS: String(DELAY_MS),
         RATE_LIMIT_SIGNIN_FAILURES_PER_IP: '1',
       })
@@ -205,7 +206,7 @@ for (const driver of drivers()) {
     let t: TestApp
     before(async () => {
       t = await startTestApp(driver, {
-        TRUSTED_PROXIES: '127.0.0.1,::1',
+        ...BEHIND_PROXY,
         RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: String(FAILURES_PER_ACCOUNT),
       })
     })
@@ -268,8 +269,7 @@ for (const driver of drivers()) {
     after(() => stopAppWithMail({ t, catcher }))
 
     it(`after ${PER_ADDRESS} verification resends for an address, a password reset for it still gets 202 and a working link`, async () => {
-      const s = await signUpAs(t, freshClient())
-      await catcher.nextMessageTo(s.user.email) // the sign-up mail, not counted
+      const { user: s } = await signUpWithMail(t, catcher) // the sign-up mail is not counted
       for (let i = 1; i <= PER_ADDRESS; i++) {
         await expectStatus(await resendVerification(t, s.user.email), 202, `resend ${i}`)
         await verificationToken(catcher, s.user.email)

@@ -31,6 +31,7 @@ import {
   signIn,
   signInAs,
   signUpAs,
+  signUpWithMail,
   startAppWithMail,
   stopAppWithMail,
   verificationToken,
@@ -45,6 +46,7 @@ import {
   uniqueEmail,
 } from './support/harness.js'
 import type { MailCatcher } from './support/mail-catcher.js'
+import { withTimeout } from './support/timeout.js'
 
 after(closeDatabases)
 
@@ -73,19 +75,6 @@ async function mapConcurrently<T, R>(items: T[], concurrency: number, work: (ite
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
   return results
-}
-
-/** `promise`, or a failure naming `what` once `ms` have passed without it settling. */
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 /** The task list as `credential` sees it: the route a leftover access token would be used on. */
@@ -342,11 +331,7 @@ for (const driver of drivers()) {
     before(async () => ({ t, catcher } = await startAppWithMail(driver)))
     after(() => stopAppWithMail({ t, catcher }))
 
-    async function newUser() {
-      const s = await signUpAs(t, freshClient())
-      await catcher.nextMessageTo(s.user.email)
-      return s
-    }
+    const newUser = async () => (await signUpWithMail(t, catcher)).user
 
     it('once the newest link has reset the password, an older link for the account is 422 on token and changes nothing', async () => {
       const s = await newUser()
@@ -380,8 +365,7 @@ for (const driver of drivers()) {
     after(() => stopAppWithMail({ t, catcher }))
 
     it('answers 202 for an existing account while the database is still storing its reset token, as for an unknown address', async () => {
-      const s = await signUpAs(t, freshClient())
-      await catcher.nextMessageTo(s.user.email)
+      const { user: s } = await signUpWithMail(t, catcher)
       // Better Auth stores each reset token as a row of `verification`.
       const held = holdInserts(t.services.database, 'verification')
       try {

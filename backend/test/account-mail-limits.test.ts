@@ -16,7 +16,7 @@ import {
   mailSettled,
   requestReset,
   resendVerification,
-  signUpAs,
+  signUpWithMail,
   startAppWithMail,
   stopAppWithMail,
 } from './support/account.js'
@@ -42,11 +42,7 @@ for (const driver of drivers()) {
     after(() => stopAppWithMail({ t, catcher }))
 
     /** A user with an account, whose sign-up mail has been taken out of the way. */
-    async function accountEmail(): Promise<string> {
-      const s = await signUpAs(t, freshClient())
-      await catcher.nextMessageTo(s.user.email)
-      return s.user.email
-    }
+    const accountEmail = async () => (await signUpWithMail(t, catcher)).user.user.email
 
     it(`refuses the reset request after ${PER_ADDRESS} for one address within the hour with 429 and Retry-After, and sends no more mail`, async () => {
       const email = await accountEmail()

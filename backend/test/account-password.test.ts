@@ -26,13 +26,13 @@ import {
   startAppWithMail,
   stopAppWithMail,
   WEAK_PASSWORDS,
+  WRONG_PASSWORD,
 } from './support/account.js'
 import { closeDatabases, drivers, type SignedIn, type TestApp } from './support/harness.js'
 import type { MailCatcher } from './support/mail-catcher.js'
 
 after(closeDatabases)
 
-const WRONG_PASSWORD = 'not the right passphrase 7'
 const SIGNIN_FAILURES_PER_ACCOUNT = 3
 
 function changePassword(t: TestApp, credential: Credential, current: string, next: string) {

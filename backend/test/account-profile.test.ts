@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
+  BEHIND_PROXY,
   CREDENTIALS,
   type Credential,
   call,
@@ -28,7 +29,7 @@ for (const driver of drivers()) {
   describe(`PATCH /api/me (${driver})`, () => {
     let t: TestApp
     before(async () => {
-      t = await startTestApp(driver, { TRUSTED_PROXIES: '127.0.0.1,::1' })
+      t = await startTestApp(driver, BEHIND_PROXY)
     })
     after(() => t?.close())
 

@@ -22,6 +22,7 @@ import {
   signIn,
   signInAs,
   signUpAs,
+  signUpWithMail,
   startAppWithMail,
   stopAppWithMail,
   tokenExpiry,
@@ -40,11 +41,7 @@ for (const driver of drivers()) {
     after(() => stopAppWithMail({ t, catcher }))
 
     /** A fresh user whose sign-up mail has been taken out of the way. */
-    async function newUser() {
-      const s = await signUpAs(t, freshClient())
-      await catcher.nextMessageTo(s.user.email)
-      return s
-    }
+    const newUser = async () => (await signUpWithMail(t, catcher)).user
 
     it('answers the same 202 body for an existing and an unknown email, and mails only the existing one', async () => {
       const s = await newUser()

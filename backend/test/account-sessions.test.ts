@@ -10,6 +10,7 @@ import { session as sessionTable } from '../src/db/schema.js'
 import {
   assertRevokedInTime,
   assertSession,
+  BEHIND_PROXY,
   type Client,
   CREDENTIALS,
   type Credential,
@@ -43,7 +44,7 @@ for (const driver of drivers()) {
   describe(`sessions (${driver})`, () => {
     let t: TestApp
     before(async () => {
-      t = await startTestApp(driver, { TRUSTED_PROXIES: '127.0.0.1,::1' })
+      t = await startTestApp(driver, BEHIND_PROXY)
     })
     after(() => t?.close())
 

@@ -28,6 +28,9 @@ export const REVOCATION_DEADLINE_MS = 1_000
 export const HOUR = 3600
 export const FIFTEEN_MINUTES = 900
 export const NEW_PASSWORD = 'a brand new passphrase 93'
+export const WRONG_PASSWORD = 'not the right passphrase 7'
+/** The test client talks through a trusted proxy, so each test can be its own client IP. */
+export const BEHIND_PROXY = { TRUSTED_PROXIES: '127.0.0.1,::1' }
 
 /**
  * The environment of an app for these tests: mail through `catcher`, a trusted proxy so each
@@ -36,7 +39,7 @@ export const NEW_PASSWORD = 'a brand new passphrase 93'
 export function accountEnv(catcher: MailCatcher, extra: Record<string, string> = {}): Record<string, string> {
   return {
     SMTP_URL: catcher.url,
-    TRUSTED_PROXIES: '127.0.0.1,::1',
+    ...BEHIND_PROXY,
     RATE_LIMIT_EMAIL_PER_ADDRESS: '1000000',
     RATE_LIMIT_EMAIL_PER_IP: '1000000',
     ...extra,
