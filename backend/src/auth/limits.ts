@@ -107,30 +107,37 @@ export function createAuthLimits(
     }
     blockedUntil.set(key, Date.now() + retryAfterSeconds * 1000)
   }
+  /**
+   * Counts a hit on each `[key, limit]` in a window; remembers the keys now over their limit
+   * and returns the longest wait among them (0: none is over).
+   */
+  const hitEach = async (windowSeconds: number, ...checks: [key: string, limit: number][]): Promise<number> => {
+    const hits = await Promise.all(checks.map(([key]) => limiter.hit(key, windowSeconds)))
+    let wait = 0
+    checks.forEach(([key, limit], i) => {
+      const hit = hits[i]
+      if (hit && hit.count > limit) {
+        block(key, hit.retryAfterSeconds)
+        wait = Math.max(wait, hit.retryAfterSeconds)
+      }
+    })
+    return wait
+  }
 
   return {
     async signup(ip) {
       const key = limitKey('signup-ip', rateLimitSubject(ip))
       refuseIfBlocked(key)
-      const hit = await limiter.hit(key, HOUR)
-      if (hit.count > limits.signupPerHour) {
-        block(key, hit.retryAfterSeconds)
-        throw tooManyRequests(hit.retryAfterSeconds)
-      }
+      const wait = await hitEach(HOUR, [key, limits.signupPerHour])
+      if (wait > 0) throw tooManyRequests(wait)
     },
 
     async mail(kind, ip, email) {
       const addressKey = limitKey(`mail-${kind}-address`, email.trim().toLowerCase())
       const ipKey = limitKey('mail-ip', rateLimitSubject(ip))
       refuseIfBlocked(addressKey, ipKey)
-      const [address, client] = await Promise.all([limiter.hit(addressKey, HOUR), limiter.hit(ipKey, HOUR)])
-      const over = [
-        address.count > limits.emailPerAddress ? address.retryAfterSeconds : 0,
-        client.count > limits.emailPerIp ? client.retryAfterSeconds : 0,
-      ]
-      if (over[0]) block(addressKey, address.retryAfterSeconds)
-      if (over[1]) block(ipKey, client.retryAfterSeconds)
-      if (Math.max(...over) > 0) throw tooManyRequests(Math.max(...over))
+      const wait = await hitEach(HOUR, [addressKey, limits.emailPerAddress], [ipKey, limits.emailPerIp])
+      if (wait > 0) throw tooManyRequests(wait)
     },
 
     async refuseBlockedSigninIp(ip) {
@@ -152,18 +159,13 @@ export function createAuthLimits(
   async function passwordAttempt(ip: string, accountKey: string): Promise<SigninAttempt> {
     const ipKey = limitKey('signin-fail-ip', rateLimitSubject(ip))
     await refuseSignin(ip, () => refuseIfBlocked(accountKey, ipKey))
-    const [account, client] = await Promise.all([
-      limiter.hit(accountKey, FIFTEEN_MINUTES),
-      limiter.hit(ipKey, FIFTEEN_MINUTES),
-    ])
-    if (account.count > limits.signinFailuresPerAccount) block(accountKey, account.retryAfterSeconds)
-    if (client.count > limits.signinFailuresPerIp) block(ipKey, client.retryAfterSeconds)
-    const blocked = [
-      account.count > limits.signinFailuresPerAccount ? account.retryAfterSeconds : 0,
-      client.count > limits.signinFailuresPerIp ? client.retryAfterSeconds : 0,
-    ]
+    const wait = await hitEach(
+      FIFTEEN_MINUTES,
+      [accountKey, limits.signinFailuresPerAccount],
+      [ipKey, limits.signinFailuresPerIp],
+    )
     await refuseSignin(ip, () => {
-      if (Math.max(...blocked) > 0) throw tooManyRequests(Math.max(...blocked))
+      if (wait > 0) throw tooManyRequests(wait)
     })
     return {
       async succeeded() {
