@@ -60,6 +60,27 @@ export function meRouter({ config, db, auth, limits, audit, requireUser }: MeRou
     return row
   }
 
+  /**
+   * Runs a Better Auth endpoint that checks the password sent in `field`, as the caller's
+   * session, counted against the password-guessing limits; returns that session.
+   */
+  async function withPasswordConfirmed(
+    c: Context<AppEnv>,
+    field: string,
+    action: (headers: Headers) => Promise<unknown>,
+  ): Promise<SessionRow> {
+    const attempt = await limits.reauthenticate(c.var.clientIp, c.var.caller.userId)
+    const current = await callerSession(c)
+    try {
+      await action(forwarded(c, current.token))
+    } catch (err) {
+      if (isWrongPassword(err)) throw wrongPassword(field)
+      throw err
+    }
+    await attempt.succeeded()
+    return current
+  }
+
   const updateRoute = createRoute({
     ...common,
     method: 'patch',
@@ -84,7 +105,7 @@ export function meRouter({ config, db, auth, limits, audit, requireUser }: MeRou
     path: '/me/password',
     summary: 'Change my password',
     description:
-      'Ends every other session, with its access tokens; this one stays. A wrong `current_password` counts as a failed sign-in.',
+      'Ends every other session, with its access tokens; this one stays. A wrong `current_password` counts against password guessing: per account (apart from sign-in failures, so strangers cannot lock the owner out) and per client address.',
     middleware: [jsonBody] as const,
     request: { body: jsonRequest(ChangePasswordBody) },
     responses: { 204: { description: 'Changed' }, ...errors(400, 401, 413, 415, 422, 429) },
@@ -92,18 +113,12 @@ export function meRouter({ config, db, auth, limits, audit, requireUser }: MeRou
   router.openapi(passwordRoute, async (c) => {
     const { current_password, new_password } = c.req.valid('json')
     const { userId } = c.var.caller
-    const attempt = await limits.reauthenticate(c.var.clientIp, userId)
-    const current = await callerSession(c)
-    try {
-      await auth.api.changePassword({
+    const current = await withPasswordConfirmed(c, 'current_password', (headers) =>
+      auth.api.changePassword({
         body: { currentPassword: current_password, newPassword: new_password, revokeOtherSessions: false },
-        headers: forwarded(c, current.token),
-      })
-    } catch (err) {
-      if (isWrongPassword(err)) throw wrongPassword('current_password')
-      throw err
-    }
-    await attempt.succeeded()
+        headers,
+      }),
+    )
     await endOtherSessions(db, auth, userId, current.id)
     await forgetResetTokens(db, userId) // a link mailed before the change must not undo it
     await audit.record(userId, 'password_changed')
@@ -116,7 +131,7 @@ export function meRouter({ config, db, auth, limits, audit, requireUser }: MeRou
     path: '/me',
     summary: 'Delete my account',
     description:
-      'Deletes the user, their sessions and tasks; their access tokens stop working at once. A wrong `password` counts as a failed sign-in.',
+      'Deletes the user, their sessions and tasks; their access tokens stop working at once. A wrong `password` counts against password guessing as for a password change.',
     middleware: [jsonBody] as const,
     request: { body: jsonRequest(DeleteMeBody) },
     responses: { 204: { description: 'Deleted; cookie cleared' }, ...errors(400, 401, 413, 415, 422, 429) },
@@ -124,15 +139,7 @@ export function meRouter({ config, db, auth, limits, audit, requireUser }: MeRou
   router.openapi(deleteRoute, async (c) => {
     const { password } = c.req.valid('json')
     const { userId } = c.var.caller
-    const attempt = await limits.reauthenticate(c.var.clientIp, userId)
-    const current = await callerSession(c)
-    try {
-      await auth.api.deleteUser({ body: { password }, headers: forwarded(c, current.token) })
-    } catch (err) {
-      if (isWrongPassword(err)) throw wrongPassword('password')
-      throw err
-    }
-    await attempt.succeeded()
+    await withPasswordConfirmed(c, 'password', (headers) => auth.api.deleteUser({ body: { password }, headers }))
     await audit.recordDeletion(userId)
     await clearAuthCookies(c, auth)
     return c.body(null, 204)
