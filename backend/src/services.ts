@@ -48,7 +48,7 @@ export async function createServices(config: Config, database: Database, log: Lo
   const audit = createAuditLog(database.db, log)
   const background = createBackground(log)
   const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits, config.signinRefusalDelayMs)
-  const auth = createAuth({ config, db: database.db, revocations, mailer, audit, limits, log })
+  const auth = createAuth({ config, db: database.db, revocations, mailer, audit, limits, background, log })
   const tokens = await createTokenService(auth, config)
   const callers = createCallerResolver({ auth, tokens, revocations })
   return {

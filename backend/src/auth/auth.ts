@@ -10,6 +10,7 @@ import type { AuditLog } from '../audit/audit-log.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
 import { authSchema } from '../db/schema.js'
+import type { Background } from '../http/background.js'
 import type { Mailer } from '../mail/mailer.js'
 import { passwordResetMail, verificationMail } from '../mail/messages.js'
 import type { AuthLimits } from './limits.js'
@@ -28,6 +29,7 @@ export type AuthDeps = {
   mailer: Mailer
   audit: AuditLog
   limits: AuthLimits
+  background: Background
   log: Logger
 }
 
@@ -36,14 +38,10 @@ export const RESET_TOKEN_TTL_SECONDS = 30 * 60
 /** How long an email-verification link works. */
 export const VERIFICATION_TOKEN_TTL_SECONDS = 24 * 3600
 
-export function createAuth({ config, db, revocations, mailer, audit, limits, log }: AuthDeps) {
+export function createAuth({ config, db, revocations, mailer, audit, limits, background, log }: AuthDeps) {
   const authLog = log.child({ component: 'better-auth' })
   // Tokens travel in the fragment: never sent to a server, so never in a log or a Referer.
   const webLink = (page: string, token: string) => `${config.publicUrl}/${page}#token=${encodeURIComponent(token)}`
-  // Where the caller must not learn whether an account exists, nothing extra is awaited.
-  const inBackground = (work: Promise<unknown>) => {
-    work.catch((err: unknown) => authLog.error({ err }, 'background work failed'))
-  }
   // The instance's own context, for callbacks that Better Auth calls without one.
   const authContext = () => auth.$context
   const auth = betterAuth({
@@ -66,9 +64,11 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, log
       resetPasswordTokenExpiresIn: RESET_TOKEN_TTL_SECONDS,
       revokeSessionsOnPasswordReset: true,
       sendResetPassword: async ({ user, token }) => {
+        // Where the caller must not learn whether an account exists, nothing extra is awaited.
         mailer.send(passwordResetMail(user, webLink('reset-password', token)))
-        inBackground(forgetResetTokens(db, user.id, token)) // the newest link is the only one
-        inBackground(audit.record(user.id, 'password_reset_requested'))
+        // The newest link is the only one that works.
+        background.run('forgetting older reset links', () => forgetResetTokens(db, user.id, token))
+        background.run('recording a reset request', () => audit.record(user.id, 'password_reset_requested'))
       },
       onPasswordReset: async ({ user }) => {
         await forgetResetTokens(db, user.id)
@@ -86,7 +86,7 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, log
       expiresIn: VERIFICATION_TOKEN_TTL_SECONDS,
       sendVerificationEmail: async ({ user, token }) => {
         mailer.send(verificationMail(user, webLink('verify-email', token)))
-        inBackground(audit.record(user.id, 'verification_email_sent'))
+        background.run('recording a verification mail', () => audit.record(user.id, 'verification_email_sent'))
       },
       afterEmailVerification: async (user) => {
         await audit.record(user.id, 'email_verified')
