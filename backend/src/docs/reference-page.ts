@@ -62,11 +62,12 @@ const FILES: Record<string, string> = {
 
 export function referencePageRouter() {
   const router = new Hono<AppEnv>()
-  const cache = new Map<string, Promise<Buffer>>()
+  const cache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>()
   const load = (name: string) => {
     const cached = cache.get(name)
     if (cached) return cached
-    const file = readFile(join(swaggerDir, name))
+    // Copied once into a plain Uint8Array, the body type Hono takes, not once per request.
+    const file = readFile(join(swaggerDir, name)).then((bytes) => new Uint8Array(bytes))
     cache.set(name, file)
     return file
   }
@@ -82,7 +83,7 @@ export function referencePageRouter() {
     const type = FILES[c.req.param('file')]
     if (!type) return c.notFound()
     c.header('Cache-Control', 'public, max-age=31536000, immutable')
-    return c.body(new Uint8Array(await load(c.req.param('file'))), 200, { 'Content-Type': type })
+    return c.body(await load(c.req.param('file')), 200, { 'Content-Type': type })
   })
   return router
 }

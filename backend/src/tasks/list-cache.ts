@@ -36,6 +36,9 @@ const MAX_PAGES_PER_USER = 32
 /** What a page costs besides its body: its key (a 44-character digest) and the map entry. */
 const PAGE_OVERHEAD_BYTES = 256
 
+/** What holding `body` costs: UTF-16 in memory, plus the overhead. */
+const pageCost = (body: string) => body.length * 2 + PAGE_OVERHEAD_BYTES
+
 /** The cache key of a validated list query: a fixed-size digest, however long the query. */
 export function pageKey(query: unknown): string {
   return createHash('sha256').update(JSON.stringify(query)).digest('base64')
@@ -57,8 +60,8 @@ export function createListCache(db: Db, maxBytes: number): ListCache {
   }
   const forget = (entry: UserPages, key: string, body: string) => {
     entry.pages.delete(key)
-    entry.bytes -= body.length * 2 + PAGE_OVERHEAD_BYTES
-    total -= body.length * 2 + PAGE_OVERHEAD_BYTES
+    entry.bytes -= pageCost(body)
+    total -= pageCost(body)
   }
 
   return {
@@ -80,7 +83,7 @@ export function createListCache(db: Db, maxBytes: number): ListCache {
     },
 
     set(userId, version, key, body) {
-      const bytes = body.length * 2 + PAGE_OVERHEAD_BYTES // UTF-16 in memory
+      const bytes = pageCost(body)
       if (maxBytes === 0 || bytes > MAX_PAGE_BYTES) return
       let entry = users.get(userId)
       if (entry && entry.version > version) return // built from older data than what is held
