@@ -9,7 +9,7 @@ import { and, desc, eq, ne } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
 import { auditEvent } from '../db/schema.js'
-import { requestOrigin } from '../http/request-origin.js'
+import { requestOrigin } from './request-origin.js'
 
 export const AUDIT_ACTIONS = [
   'signed_up',

@@ -14,10 +14,10 @@ import type { AppEnv } from '../http/env.js'
 import { bearerSecurity, errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { conflict, HttpError, unauthorized } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
-import { type Auth, isEmailRegistered } from './auth.js'
-import type { AuthLimits } from './limits.js'
-import { clearAuthCookies, forwarded } from './request-headers.js'
-import type { CallerResolver } from './require-user.js'
+import { type Auth, isEmailRegistered } from '../identity/better-auth.js'
+import type { AuthLimits } from '../rate-limits/policy.js'
+import { clearAuthCookies, forwarded } from '../identity/request-headers.js'
+import type { CallerResolver } from '../identity/caller.js'
 import {
   AccessTokenSchema,
   AuthResultSchema,
@@ -27,7 +27,7 @@ import {
   toUserJson,
   VerificationRequiredSchema,
 } from './schemas.js'
-import type { TokenService } from './tokens.js'
+import type { TokenService } from '../identity/tokens.js'
 
 export type AuthRoutesDeps = {
   config: Config

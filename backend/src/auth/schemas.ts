@@ -1,7 +1,7 @@
 /** Wire shapes of the auth routes: validation, types and OpenAPI from one place. */
 import { z } from '@hono/zod-openapi'
 import { cleanString } from '../http/validation.js'
-import { passwordProblem } from './password.js'
+import { passwordProblem } from '../identity/password.js'
 
 export const EMAIL_MAX_LENGTH = 254
 

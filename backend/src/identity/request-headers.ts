@@ -2,8 +2,8 @@
 import type { Context } from 'hono'
 import { setCookie } from 'hono/cookie'
 import type { AppEnv } from '../http/env.js'
-import { USER_AGENT_MAX_LENGTH } from '../http/request-origin.js'
-import { type Auth, CLIENT_IP_HEADER } from './auth.js'
+import { USER_AGENT_MAX_LENGTH } from '../audit/request-origin.js'
+import { type Auth, CLIENT_IP_HEADER } from './better-auth.js'
 
 /**
  * Headers for `auth.api.*`: the resolved client IP and user agent (for the session record)

@@ -8,7 +8,7 @@ import { setTimeout } from 'node:timers/promises'
 import type { Config } from '../config.js'
 import { rateLimitSubject } from '../http/client-ip.js'
 import { HttpError, tooManyRequests } from '../http/problem.js'
-import { limitKey, type RateLimiter } from './rate-limit.js'
+import { limitKey, type RateLimiter } from './counters.js'
 
 const HOUR = 3600
 const FIFTEEN_MINUTES = 900

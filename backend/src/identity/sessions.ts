@@ -3,7 +3,7 @@
  * Auth's adapter, whose delete hook revokes their access tokens on every instance.
  */
 import { and, desc, eq, gt, ne } from 'drizzle-orm'
-import type { Auth } from '../auth/auth.js'
+import type { Auth } from './better-auth.js'
 import type { Db } from '../db/client.js'
 import { session } from '../db/schema.js'
 

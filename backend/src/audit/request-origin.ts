@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { contextStorage, tryGetContext } from 'hono/context-storage'
-import type { AppEnv } from './env.js'
+import type { AppEnv } from '../http/env.js'
 
 export type RequestOrigin = { ip: string; userAgent: string | null }
 

@@ -7,7 +7,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv, Caller } from '../http/env.js'
 import { unauthorized } from '../http/problem.js'
-import type { Auth } from './auth.js'
+import type { Auth } from './better-auth.js'
 import type { Revocations } from './revocation.js'
 import { looksLikeJwt, type TokenService } from './tokens.js'
 

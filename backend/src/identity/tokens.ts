@@ -5,7 +5,7 @@
  */
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify } from 'jose'
 import type { Config } from '../config.js'
-import type { Auth } from './auth.js'
+import type { Auth } from './better-auth.js'
 
 export type AccessClaims = { sub: string; sid: string; email: string; exp: number }
 

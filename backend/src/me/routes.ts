@@ -7,10 +7,10 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { APIError } from 'better-auth/api'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AuditAction, AuditLog } from '../audit/audit-log.js'
-import type { Auth } from '../auth/auth.js'
-import type { AuthLimits } from '../auth/limits.js'
-import { clearAuthCookies, forwarded } from '../auth/request-headers.js'
-import { forgetResetTokens } from '../auth/reset-tokens.js'
+import type { Auth } from '../identity/better-auth.js'
+import type { AuthLimits } from '../rate-limits/policy.js'
+import { clearAuthCookies, forwarded } from '../identity/request-headers.js'
+import { forgetResetTokens } from '../identity/reset-tokens.js'
 import { toUserJson } from '../auth/schemas.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
@@ -30,7 +30,7 @@ import {
   UpdateMeBody,
   UserResultSchema,
 } from './schemas.js'
-import { activeSessions, endOtherSessions, endSession, findSession, type SessionRow } from './sessions.js'
+import { activeSessions, endOtherSessions, endSession, findSession, type SessionRow } from '../identity/sessions.js'
 
 export type MeRoutesDeps = {
   config: Config

@@ -10,9 +10,9 @@ import type { Config } from '../config.js'
 import type { AppEnv } from '../http/env.js'
 import { HttpError, notFound, problemResponse, unprocessable } from '../http/problem.js'
 import { JSON_MEDIA_TYPE } from '../http/validation.js'
-import { type Auth, CLIENT_IP_HEADER, isEmailRegistered } from './auth.js'
-import type { AuthLimits, SigninAttempt } from './limits.js'
-import { passwordProblem } from './password.js'
+import { type Auth, CLIENT_IP_HEADER, isEmailRegistered } from '../identity/better-auth.js'
+import type { AuthLimits, SigninAttempt } from '../rate-limits/policy.js'
+import { passwordProblem } from '../identity/password.js'
 
 const BASE_PATH = '/api/auth'
 /**
