@@ -11,8 +11,8 @@ import type { AppEnv } from '../http/env.js'
 import { HttpError, notFound, problemResponse, unprocessable } from '../http/problem.js'
 import { JSON_MEDIA_TYPE } from '../http/validation.js'
 import { type Auth, CLIENT_IP_HEADER, isEmailRegistered } from '../identity/better-auth.js'
-import type { AuthLimits, SigninAttempt } from '../rate-limits/policy.js'
 import { passwordProblem } from '../identity/password.js'
+import type { AuthLimits, SigninAttempt } from '../rate-limits/policy.js'
 
 const BASE_PATH = '/api/auth'
 /**

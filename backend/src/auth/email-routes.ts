@@ -6,17 +6,17 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { APIError } from 'better-auth/api'
 import { decodeJwt } from 'jose'
-import type { Auth } from '../identity/better-auth.js'
-import type { AuthLimits } from '../rate-limits/policy.js'
-import { forwarded } from '../identity/request-headers.js'
-import { toUserJson } from './schemas.js'
 import type { Config } from '../config.js'
-import type { Background } from '../jobs/background.js'
 import type { AppEnv } from '../http/env.js'
 import { errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { unprocessable } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
+import type { Auth } from '../identity/better-auth.js'
+import { forwarded } from '../identity/request-headers.js'
+import type { Background } from '../jobs/background.js'
 import { AcceptedSchema, EmailBody, resetConfirmBody, UserResultSchema, VerifyEmailBody } from '../me/schemas.js'
+import type { AuthLimits } from '../rate-limits/policy.js'
+import { toUserJson } from './schemas.js'
 
 export type EmailRoutesDeps = { config: Config; auth: Auth; limits: AuthLimits; background: Background }
 

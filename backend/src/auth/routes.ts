@@ -15,9 +15,10 @@ import { bearerSecurity, errors, jsonRequest, jsonResponse } from '../http/opena
 import { conflict, HttpError, unauthorized } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
 import { type Auth, isEmailRegistered } from '../identity/better-auth.js'
-import type { AuthLimits } from '../rate-limits/policy.js'
-import { clearAuthCookies, forwarded } from '../identity/request-headers.js'
 import type { CallerResolver } from '../identity/caller.js'
+import { clearAuthCookies, forwarded } from '../identity/request-headers.js'
+import type { TokenService } from '../identity/tokens.js'
+import type { AuthLimits } from '../rate-limits/policy.js'
 import {
   AccessTokenSchema,
   AuthResultSchema,
@@ -27,7 +28,6 @@ import {
   toUserJson,
   VerificationRequiredSchema,
 } from './schemas.js'
-import type { TokenService } from '../identity/tokens.js'
 
 export type AuthRoutesDeps = {
   config: Config

@@ -1,8 +1,8 @@
 /** What our routes hand to `auth.api.*` about the request, and the cookies they clear. */
 import type { Context } from 'hono'
 import { setCookie } from 'hono/cookie'
-import type { AppEnv } from '../http/env.js'
 import { USER_AGENT_MAX_LENGTH } from '../audit/request-origin.js'
+import type { AppEnv } from '../http/env.js'
 import { type Auth, CLIENT_IP_HEADER } from './better-auth.js'
 
 /**

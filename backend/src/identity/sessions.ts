@@ -3,9 +3,9 @@
  * Auth's adapter, whose delete hook revokes their access tokens on every instance.
  */
 import { and, desc, eq, gt, ne } from 'drizzle-orm'
-import type { Auth } from './better-auth.js'
 import type { Db } from '../db/client.js'
 import { session } from '../db/schema.js'
+import type { Auth } from './better-auth.js'
 
 export type SessionRow = typeof session.$inferSelect
 

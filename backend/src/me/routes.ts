@@ -7,10 +7,6 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { APIError } from 'better-auth/api'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AuditAction, AuditLog } from '../audit/audit-log.js'
-import type { Auth } from '../identity/better-auth.js'
-import type { AuthLimits } from '../rate-limits/policy.js'
-import { clearAuthCookies, forwarded } from '../identity/request-headers.js'
-import { forgetResetTokens } from '../identity/reset-tokens.js'
 import { toUserJson } from '../auth/schemas.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/client.js'
@@ -19,6 +15,11 @@ import type { AppEnv } from '../http/env.js'
 import { bearerSecurity, errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { notFound, unauthorized, unprocessable } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
+import type { Auth } from '../identity/better-auth.js'
+import { clearAuthCookies, forwarded } from '../identity/request-headers.js'
+import { forgetResetTokens } from '../identity/reset-tokens.js'
+import { activeSessions, endOtherSessions, endSession, findSession, type SessionRow } from '../identity/sessions.js'
+import type { AuthLimits } from '../rate-limits/policy.js'
 import {
   AuditEventListSchema,
   changePasswordBody,
@@ -30,7 +31,6 @@ import {
   UpdateMeBody,
   UserResultSchema,
 } from './schemas.js'
-import { activeSessions, endOtherSessions, endSession, findSession, type SessionRow } from '../identity/sessions.js'
 
 export type MeRoutesDeps = {
   config: Config
