@@ -6,9 +6,9 @@
  */
 import { setTimeout } from 'node:timers/promises'
 import type { Config } from '../config.js'
-import { rateLimitSubject } from '../http/client-ip.js'
 import { HttpError, tooManyRequests } from '../http/problem.js'
 import { limitKey, type RateLimiter } from './counters.js'
+import { rateLimitSubject } from './subject.js'
 
 const HOUR = 3600
 const FIFTEEN_MINUTES = 900
