@@ -6,17 +6,16 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { trackRequestOrigin } from './audit/request-origin.js'
-import { betterAuthHandler } from './auth/better-auth-routes.js'
-import { emailRouter } from './auth/email-routes.js'
-import { authRouter } from './auth/routes.js'
+import { authRouter } from './auth/router.js'
 import { referencePageRouter } from './docs/reference-page.js'
 import { createClientIpResolver } from './http/client-ip.js'
 import type { AppEnv } from './http/env.js'
 import { requestLogger } from './http/logger.js'
-import { HttpError, notFound, onError, problemResponse } from './http/problem.js'
+import { notFound, onError, problemResponse } from './http/problem.js'
 import { corsAllowlist, limitBody, originGuard } from './http/security.js'
 import { rejectInvalid } from './http/validation.js'
 import { createRequireUser } from './identity/caller.js'
+import { currentUserRouter } from './me/current-user.js'
 import { meRouter } from './me/routes.js'
 import { opsRouter } from './ops/routes.js'
 import type { Services } from './services.js'
@@ -24,7 +23,7 @@ import { tasksRouter } from './tasks/routes.js'
 
 /** `draining` (server.ts: after SIGTERM) turns /readyz to 503 while requests are still served. */
 export function createApp(services: Services, lifecycle: { draining(): boolean } = { draining: () => false }) {
-  const { config, log, database, auth, tokens, callers, limits, audit } = services
+  const { config, log, database, auth, tokens, callers, limits, audit, background } = services
   const trustedOrigins = new Set([config.publicUrl, ...config.corsOrigins])
   const clientIp = createClientIpResolver(config.trustedProxies)
   const requireUser = createRequireUser(callers)
@@ -39,22 +38,17 @@ export function createApp(services: Services, lifecycle: { draining(): boolean }
     c.set('clientIp', clientIp(c.env?.incoming?.socket.remoteAddress, c.req.header('x-forwarded-for')))
     await next()
   })
+  // Security events take the request's IP and user agent from here (audit/request-origin.ts).
+  app.use(trackRequestOrigin())
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }))
   app.use('/api/*', corsAllowlist(trustedOrigins))
   app.use(originGuard(trustedOrigins))
   app.use(limitBody(config.bodyLimitBytes))
 
   app.route('/', opsRouter({ database, draining: lifecycle.draining }))
-  // The account routes write security events, which take the request's IP and user agent.
-  for (const path of ['/api/auth/*', '/api/me', '/api/me/*']) app.use(path, trackRequestOrigin())
-  // Our routes first: they own /api/auth/signup|signin|signout|token over Better Auth's.
-  app.route('/api', authRouter({ config, db: database.db, auth, tokens, callers, limits, audit, requireUser }))
-  app.route('/api', emailRouter({ config, auth, limits, background: services.background }))
+  app.route('/api', authRouter({ config, db: database.db, auth, tokens, callers, limits, audit, background }))
+  app.route('/api', currentUserRouter({ db: database.db, requireUser }))
   app.route('/api', meRouter({ config, db: database.db, auth, limits, audit, requireUser }))
-  app.on(['GET', 'POST'], '/api/auth/*', betterAuthHandler({ auth, limits, config }))
-  app.all('/api/auth/*', () => {
-    throw new HttpError(405, 'Method Not Allowed', { headers: { Allow: 'GET, POST' } })
-  })
   app.route('/api', tasksRouter({ db: database.db, listCache: services.listCache, requireUser }))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

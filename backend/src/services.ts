@@ -45,7 +45,7 @@ export async function createServices(config: Config, database: Database, log: Lo
     outboxDir: join(config.dataDir, 'outbox'),
     log,
   })
-  const audit = createAuditLog(database.db, log)
+  const audit = createAuditLog(database.db, log, { production: config.env === 'production' })
   const background = createBackground(log)
   const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits, config.signinRefusalDelayMs)
   const auth = createAuth({ config, db: database.db, revocations, mailer, audit, limits, background, log })

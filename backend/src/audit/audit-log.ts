@@ -1,8 +1,7 @@
 /**
- * The security events of each account (issue 6): written by every account action, shown to
- * the user at GET /api/me/events. The request's client IP and user agent are taken from the
- * request being served (see `requestOrigin`), so callers deep inside Better Auth need not
- * thread them through.
+ * The security events of each account: written by every account action, shown to the user at
+ * GET /api/me/events. The request's client IP and user agent are taken from the request being
+ * served (see `requestOrigin`), so callers deep inside Better Auth need not thread them through.
  */
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, ne } from 'drizzle-orm'
@@ -39,15 +38,21 @@ export type AuditLog = {
   recordDeletion(userId: string): Promise<void>
 }
 
-export function createAuditLog(db: Db, log: Logger): AuditLog {
+/** `production`: an event recorded outside a request is logged instead of thrown (request-origin.ts). */
+export function createAuditLog(db: Db, log: Logger, { production }: { production: boolean }): AuditLog {
+  const originOfRequest = () => {
+    const origin = requestOrigin(!production)
+    if (origin.ip === null) log.error('security event recorded outside a request; stored without IP and user agent')
+    return origin
+  }
   const row = (userId: string, action: AuditAction) => {
-    const origin = requestOrigin()
+    const origin = originOfRequest()
     return {
       id: randomUUID(),
       userId,
       action,
-      ipAddress: origin?.ip ?? null,
-      userAgent: origin?.userAgent ?? null,
+      ipAddress: origin.ip,
+      userAgent: origin.userAgent,
       createdAt: new Date(),
     }
   }

@@ -1,50 +1,14 @@
 /** Wire shapes of the auth routes: validation, types and OpenAPI from one place. */
 import { z } from '@hono/zod-openapi'
-import { cleanString } from '../http/validation.js'
-import { passwordProblem } from '../identity/password.js'
+import { emailField, nameField, newPasswordField, signinFields, signupFields } from '../identity/rules.js'
 
-export const EMAIL_MAX_LENGTH = 254
-
-export const emailField = cleanString()
-  .trim()
-  .max(EMAIL_MAX_LENGTH, `Email must be at most ${EMAIL_MAX_LENGTH} characters`)
-  .pipe(z.email('Must be a valid email address'))
-  .transform((email) => email.toLowerCase())
-  .openapi({ example: 'ada@example.com', format: 'email' })
-
-/** The sign-up password rules; built once per app because the minimum is configurable. */
-export const newPasswordField = (minLength: number) =>
-  z
-    .string()
-    .superRefine((password, ctx) => {
-      const problem = passwordProblem(password, minLength)
-      if (problem) ctx.addIssue({ code: 'custom', message: problem })
-    })
-    .openapi({
-      description: `${minLength}–128 characters (Unicode code points, NFKC); common passwords are refused`,
-      example: 'correct horse battery staple',
-    })
-
-export const nameField = cleanString()
-  .trim()
-  .min(1, 'Name must not be empty')
-  .max(100, 'Name must be at most 100 characters')
-  .openapi({ example: 'Ada Lovelace' })
+// Until every route imports the rules from identity/rules.ts.
+export { emailField, nameField, newPasswordField }
 
 export const signupBody = (minPasswordLength: number) =>
-  z
-    .object({ email: emailField, password: newPasswordField(minPasswordLength), name: nameField.optional() })
-    .strict()
-    .openapi('SignupRequest')
+  z.object(signupFields(minPasswordLength)).strict().openapi('SignupRequest')
 
-export const SigninBody = z
-  .object({
-    email: emailField,
-    // Not the sign-up rules: accounts made under older rules must still sign in.
-    password: z.string().min(1, 'Password is required').max(4096, 'Password is too long'),
-  })
-  .strict()
-  .openapi('SigninRequest')
+export const SigninBody = z.object(signinFields).strict().openapi('SigninRequest')
 
 export const UserSchema = z
   .object({

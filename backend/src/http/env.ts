@@ -1,14 +1,10 @@
-/** The Hono environment every router shares: what middleware puts on the context. */
+/**
+ * The Hono environment every router shares: what the transport middleware puts on the
+ * context. Features declare their own request state beside their code (e.g. the caller, in
+ * identity/caller.ts), as Hono's own middleware do.
+ */
 import type { HttpBindings } from '@hono/node-server'
 import type { Logger } from 'pino'
-
-export type Caller = {
-  userId: string
-  email: string
-  sessionId: string
-  /** How the caller proved who they are. */
-  via: 'jwt' | 'session'
-}
 
 export type AppEnv = {
   Bindings: Partial<HttpBindings>
@@ -16,8 +12,5 @@ export type AppEnv = {
     requestId: string
     log: Logger
     clientIp: string
-    caller: Caller
-    /** The stored password hash a password was just verified against (auth/stale-password.ts). */
-    verifiedPasswordHash: string
   }
 }

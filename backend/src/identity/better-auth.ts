@@ -14,13 +14,12 @@ import type { Background } from '../jobs/background.js'
 import type { Mailer } from '../mail/mailer.js'
 import { passwordResetMail, verificationMail } from '../mail/messages.js'
 import type { AuthLimits } from '../rate-limits/policy.js'
-import { hashPassword, PASSWORD_MAX_LENGTH } from './password.js'
+import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from './password.js'
+import { identityPolicy } from './policy.js'
+import { CLIENT_IP_HEADER } from './request-headers.js'
 import { forgetResetTokens, hashIdentifier } from './reset-tokens.js'
 import type { Revocations } from './revocation.js'
-import { refuseSessionFromStalePassword, verifyAndRemember } from './stale-password.js'
-
-/** Set by our server from the socket (and trusted proxies); any client-sent value is overwritten. */
-export const CLIENT_IP_HEADER = 'x-taskwell-client-ip'
+import { refuseSessionFromStalePassword } from './stale-password.js'
 
 export type AuthDeps = {
   config: Config
@@ -54,12 +53,12 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, bac
     emailAndPassword: {
       enabled: true,
       autoSignIn: true,
-      // Our own policy (code points, NFKC, block list) runs before Better Auth sees a
-      // password; these bounds only keep Better Auth from refusing what ours accepts
+      // Our own rules (policy.ts: code points, NFKC, block list) run before Better Auth sees
+      // a password; these bounds only keep Better Auth from refusing what ours accepts
       // (it counts UTF-16 units, up to 2 per code point).
       minPasswordLength: 1,
       maxPasswordLength: PASSWORD_MAX_LENGTH * 2,
-      password: { hash: hashPassword, verify: verifyAndRemember },
+      password: { hash: hashPassword, verify: verifyPassword },
       requireEmailVerification: config.requireEmailVerification,
       resetPasswordTokenExpiresIn: RESET_TOKEN_TTL_SECONDS,
       revokeSessionsOnPasswordReset: true,
@@ -100,8 +99,11 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, bac
       // Off: a cached session would outlive its revocation.
       cookieCache: { enabled: false },
     },
-    // Off: our limits (limits.ts) count failures per account and per real client IP.
+    // Off: our limits (rate-limits/policy.ts) count failures per account and per real client IP.
     rateLimit: { enabled: false },
+    // Errors that are not Better Auth's own (our policy's problem documents, a database that is
+    // down) reach our error handler instead of becoming a bare 500 inside Better Auth.
+    onAPIError: { throw: true },
     advanced: {
       useSecureCookies: config.publicUrl.startsWith('https://'),
       // The whole address on session records (Better Auth keeps only the /64 of IPv6 by default).
@@ -125,7 +127,8 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, bac
         create: {
           after: async (session, ctx) => {
             if (ctx?.path !== '/sign-in/email') return
-            await refuseSessionFromStalePassword(db, session, async (token) => {
+            const { password } = ctx.body as { password: string }
+            await refuseSessionFromStalePassword(db, session, password, async (token) => {
               await (await authContext()).internalAdapter.deleteSession(token)
             })
             await audit.record(session.userId, 'signed_in')
@@ -142,6 +145,7 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, bac
       },
     },
     plugins: [
+      identityPolicy({ limits, passwordMinLength: config.passwordMinLength }),
       jwt({
         jwks: { keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' } },
         jwt: {

@@ -5,11 +5,26 @@
  * Better Auth's session lookup.
  */
 import type { MiddlewareHandler } from 'hono'
-import type { AppEnv, Caller } from '../http/env.js'
+import type { AppEnv } from '../http/env.js'
 import { unauthorized } from '../http/problem.js'
 import type { Auth } from './better-auth.js'
 import type { Revocations } from './revocation.js'
 import { looksLikeJwt, type TokenService } from './tokens.js'
+
+/** Who made the request, once `requireUser` has let it through. */
+export type Caller = {
+  userId: string
+  email: string
+  sessionId: string
+  /** How the caller proved who they are. */
+  via: 'jwt' | 'session'
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    caller: Caller
+  }
+}
 
 export type CallerResolver = {
   /**

@@ -3,7 +3,10 @@ import type { Context } from 'hono'
 import { setCookie } from 'hono/cookie'
 import { USER_AGENT_MAX_LENGTH } from '../audit/request-origin.js'
 import type { AppEnv } from '../http/env.js'
-import { type Auth, CLIENT_IP_HEADER } from './better-auth.js'
+import type { Auth } from './better-auth.js'
+
+/** Set by our server from the socket (and trusted proxies); any client-sent value is overwritten. */
+export const CLIENT_IP_HEADER = 'x-taskwell-client-ip'
 
 /**
  * Headers for `auth.api.*`: the resolved client IP and user agent (for the session record)

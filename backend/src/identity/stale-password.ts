@@ -1,40 +1,34 @@
 /**
  * No session from a password that was just replaced. A sign-in verifies the password (tens of
  * milliseconds of argon2) and then creates its session; a reset or change that lands in between
- * would revoke the sessions it can see and miss the one created after. So the sign-in remembers
- * the hash it verified against, and once its session exists, checks that hash is still the
- * account's: if not, the session is ended and the sign-in fails as a wrong password would.
- * (A change updates the hash and then ends the other sessions; a reset is followed by a second
- * sweep, so a session created before the check is always seen by one of them.)
+ * ends the sessions it can see and misses the one created after. So once a sign-in's session
+ * exists, and only if the account's password changed lately, the sign-in's password is checked
+ * again against the account's current hash: if it no longer matches, the session is ended and
+ * the sign-in fails as a wrong password would. (A change updates the hash and then ends the
+ * other sessions, so a session created after that sweep sees the new hash here.)
  */
 import { APIError } from 'better-auth/api'
 import { and, eq } from 'drizzle-orm'
-import { tryGetContext } from 'hono/context-storage'
 import type { Db } from '../db/client.js'
 import { account } from '../db/schema.js'
-import type { AppEnv } from '../http/env.js'
 import { verifyPassword } from './password.js'
 
-/** Better Auth's `password.verify`, noting which hash the request's password matched. */
-export async function verifyAndRemember(data: { hash: string; password: string }): Promise<boolean> {
-  const ok = await verifyPassword(data)
-  if (ok) tryGetContext<AppEnv>()?.set('verifiedPasswordHash', data.hash)
-  return ok
-}
+/** Far longer than a sign-in takes between verifying its password and making its session. */
+const RECHECK_WITHIN_MS = 5 * 60_000
 
-/** Throws 401 (after ending the session) when the verified password is no longer the account's. */
+/** Throws 401 (after ending the session) when `password` is no longer the account's. */
 export async function refuseSessionFromStalePassword(
   db: Db,
   session: { userId: string; token: string },
+  password: string,
   endSession: (token: string) => Promise<void>,
 ): Promise<void> {
-  const verified = tryGetContext<AppEnv>()?.get('verifiedPasswordHash')
-  if (verified === undefined) return
   const [row] = await db
-    .select({ password: account.password })
+    .select({ hash: account.password, changedAt: account.updatedAt })
     .from(account)
     .where(and(eq(account.userId, session.userId), eq(account.providerId, 'credential')))
-  if (row?.password === verified) return
+  if (row && row.changedAt.getTime() < Date.now() - RECHECK_WITHIN_MS) return
+  if (row?.hash && (await verifyPassword({ hash: row.hash, password }))) return
   await endSession(session.token)
   throw APIError.from('UNAUTHORIZED', { message: 'Invalid email or password', code: 'INVALID_EMAIL_OR_PASSWORD' })
 }

@@ -25,7 +25,9 @@ export type AuthLimits = {
    * Counts a sign-in as a failure up front (so parallel guesses cannot slip past the
    * limit) and throws 429, before any password hashing, when either limit is exceeded.
    */
-  signin(ip: string, email: string): Promise<SigninAttempt>
+  signin(ip: string, email: string): Promise<void>
+  /** The password of a sign-in counted by `signin` was right: it was not a failure after all. */
+  signinSucceeded(ip: string, email: string): Promise<void>
   /** Throws 429, from memory, when `ip` is known to be over its sign-in failure limit. */
   refuseBlockedSigninIp(ip: string): Promise<void>
   /**
@@ -141,15 +143,19 @@ export function createAuthLimits(
     },
 
     async refuseBlockedSigninIp(ip) {
-      await refuseSignin(ip, () => refuseIfBlocked(limitKey('signin-fail-ip', rateLimitSubject(ip))))
+      await refuseSignin(ip, () => refuseIfBlocked(signinIpKey(ip)))
     },
 
-    signin: (ip, email) => passwordAttempt(ip, limitKey('signin-fail-account', email.trim().toLowerCase())),
+    async signin(ip, email) {
+      await passwordAttempt(ip, signinAccountKey(email))
+    },
+
+    signinSucceeded: (ip, email) => forgive(ip, signinAccountKey(email)),
 
     reauthenticate: (ip, userId) => passwordAttempt(ip, limitKey('reauth-fail-user', userId)),
 
     async forgetSigninFailures(email) {
-      const accountKey = limitKey('signin-fail-account', email.trim().toLowerCase())
+      const accountKey = signinAccountKey(email)
       blockedUntil.delete(accountKey)
       await limiter.reset(accountKey)
     },
@@ -157,7 +163,7 @@ export function createAuthLimits(
 
   /** A password check counted as a failure up front, against `accountKey` and the client. */
   async function passwordAttempt(ip: string, accountKey: string): Promise<SigninAttempt> {
-    const ipKey = limitKey('signin-fail-ip', rateLimitSubject(ip))
+    const ipKey = signinIpKey(ip)
     await refuseSignin(ip, () => refuseIfBlocked(accountKey, ipKey))
     const wait = await hitEach(
       FIFTEEN_MINUTES,
@@ -167,12 +173,17 @@ export function createAuthLimits(
     await refuseSignin(ip, () => {
       if (wait > 0) throw tooManyRequests(wait)
     })
-    return {
-      async succeeded() {
-        blockedUntil.delete(accountKey)
-        blockedUntil.delete(ipKey)
-        await Promise.all([limiter.reset(accountKey), limiter.undo(ipKey)])
-      },
-    }
+    return { succeeded: () => forgive(ip, accountKey) }
+  }
+
+  /** Takes back a password check counted up front by `passwordAttempt`: the password was right. */
+  async function forgive(ip: string, accountKey: string): Promise<void> {
+    const ipKey = signinIpKey(ip)
+    blockedUntil.delete(accountKey)
+    blockedUntil.delete(ipKey)
+    await Promise.all([limiter.reset(accountKey), limiter.undo(ipKey)])
   }
 }
+
+const signinAccountKey = (email: string) => limitKey('signin-fail-account', email.trim().toLowerCase())
+const signinIpKey = (ip: string) => limitKey('signin-fail-ip', rateLimitSubject(ip))
