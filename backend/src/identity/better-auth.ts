@@ -32,7 +32,7 @@ export type AuthDeps = {
   log: Logger
 }
 
-/** How long a password-reset link works (issue 6: 30 minutes). */
+/** How long a password-reset link works: long enough to open the mail, short enough that an old mail is no key. */
 export const RESET_TOKEN_TTL_SECONDS = 30 * 60
 /** How long an email-verification link works. */
 export const VERIFICATION_TOKEN_TTL_SECONDS = 24 * 3600

@@ -74,7 +74,7 @@ export function createAuthLimits(
   }
   // A tarpit: a refused sign-in is answered only after a pause. Guessing tools send their next
   // request when the last is answered, so each of their connections gets about one answer per
-  // pause instead of thousands per second of the CPU honest users need (issue 5, item 4). A
+  // pause instead of thousands per second of the CPU honest users need (decision 004). A
   // client that does not wait (pipelining, many connections) finds at most a few refusals of
   // its address paused at once; the rest are answered at once and their connection closed.
   const pausedByIp = new Map<string, number>()
