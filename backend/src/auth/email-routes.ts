@@ -11,7 +11,7 @@ import type { AppEnv } from '../http/env.js'
 import { errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { unprocessable } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
-import type { Auth } from '../identity/better-auth.js'
+import { type Auth, RESET_TOKEN_TTL_SECONDS, VERIFICATION_TOKEN_TTL_SECONDS } from '../identity/better-auth.js'
 import { forwarded } from '../identity/request-headers.js'
 import type { Background } from '../jobs/background.js'
 import { AcceptedSchema, EmailBody, resetConfirmBody, UserResultSchema, VerifyEmailBody } from '../me/schemas.js'
@@ -30,6 +30,8 @@ export function emailRouter({ config, auth, limits, background }: EmailRoutesDep
   const verifyRoute = createRoute({
     method: 'post',
     path: '/auth/verify-email',
+    operationId: 'verifyEmail',
+    security: [],
     tags: TAGS,
     summary: 'Verify an email address with the mailed token',
     description: 'Verifying an address twice is fine.',
@@ -57,6 +59,9 @@ export function emailRouter({ config, auth, limits, background }: EmailRoutesDep
   const resendRoute = createRoute({
     method: 'post',
     path: '/auth/verify-email/resend',
+    operationId: 'resendVerificationEmail',
+    security: [],
+    'x-link-lifetime-seconds': VERIFICATION_TOKEN_TTL_SECONDS,
     tags: TAGS,
     summary: 'Send a new verification link',
     description: 'The same 202 whether or not the account exists or is verified; only an unverified account is mailed.',
@@ -74,6 +79,9 @@ export function emailRouter({ config, auth, limits, background }: EmailRoutesDep
   const resetRoute = createRoute({
     method: 'post',
     path: '/auth/password-reset',
+    operationId: 'requestPasswordReset',
+    security: [],
+    'x-link-lifetime-seconds': RESET_TOKEN_TTL_SECONDS,
     tags: TAGS,
     summary: 'Ask for a password-reset link',
     description: 'The same 202 whether or not the account exists. The link works once, for 30 minutes.',
@@ -94,6 +102,8 @@ export function emailRouter({ config, auth, limits, background }: EmailRoutesDep
   const confirmRoute = createRoute({
     method: 'post',
     path: '/auth/password-reset/confirm',
+    operationId: 'confirmPasswordReset',
+    security: [],
     tags: TAGS,
     summary: 'Set a new password with a reset token',
     description: "Every session of the account ends, with its access tokens. The password rules are sign-up's.",

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js'
 import type { AppEnv } from '../http/env.js'
 import { errors, jsonRequest } from '../http/openapi.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
-import type { Auth } from '../identity/better-auth.js'
+import { type Auth, VERIFICATION_TOKEN_TTL_SECONDS } from '../identity/better-auth.js'
 import { forwarded } from '../identity/request-headers.js'
 import { defaultName } from '../identity/rules.js'
 import type { TokenService } from '../identity/tokens.js'
@@ -21,6 +21,8 @@ export function signupRouter({ config, db, auth, tokens }: SignupDeps) {
     method: 'post',
     path: '/auth/signup',
     operationId: 'signUp',
+    // How long the verification link mailed at sign-up works, for clients that say so.
+    'x-link-lifetime-seconds': VERIFICATION_TOKEN_TTL_SECONDS,
     tags: ['Auth'],
     summary: 'Create an account and sign in',
     security: [],
