@@ -3,10 +3,14 @@
  * in-memory access token, renews it once from the session cookie on a 401, and turns
  * problem+json into ApiError. Tokens live in memory only, never in localStorage.
  */
+import type { components } from './api/schema'
 
-export type FieldError = { field: string; message: string }
+type WireProblem = components['schemas']['Problem']
 
-export type Problem = { status: number; title?: string; detail?: string; code?: string; errors?: FieldError[] }
+export type FieldError = NonNullable<WireProblem['errors']>[number]
+
+/** A problem document as read defensively: only the status is certain (a proxy's 502 has no body). */
+export type Problem = Pick<WireProblem, 'status'> & Partial<WireProblem>
 
 const GENERIC = 'Something went wrong on our side. Please try again.'
 const OFFLINE = 'Could not reach Taskwell. Check your connection and try again.'

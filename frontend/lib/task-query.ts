@@ -4,21 +4,26 @@
  * The page URL is hand-editable, so parsing never throws: anything the API would refuse
  * with 422 falls back to the default instead.
  */
-import type { Priority } from './types'
+import { TASK_SEARCH_MAX_LENGTH, TASK_TAG_MAX_LENGTH, TASK_TAGS_MAX_ITEMS } from './api/limits'
+import type { Priority, TaskListQuery } from './types'
 
-export const STATUSES = ['all', 'pending', 'completed'] as const
-export type Status = (typeof STATUSES)[number]
+export type Status = NonNullable<TaskListQuery['status']>
+export type Sort = NonNullable<TaskListQuery['sort']>
+export type Order = NonNullable<TaskListQuery['order']>
 
-export const PRIORITIES = ['high', 'medium', 'low'] as const satisfies readonly Priority[]
+/** Every value of a wire union, in the order the UI shows them: it does not compile when the API adds or drops one. */
+const all =
+  <T extends string>() =>
+  <const V extends readonly T[]>(values: V & ([T] extends [V[number]] ? unknown : never)) =>
+    values
 
-export const SORTS = ['created_at', 'updated_at', 'due_at', 'priority', 'title'] as const
-export type Sort = (typeof SORTS)[number]
+export const STATUSES = all<Status>()(['all', 'pending', 'completed'])
+export const PRIORITIES = all<Priority>()(['high', 'medium', 'low'])
+export const SORTS = all<Sort>()(['created_at', 'updated_at', 'due_at', 'priority', 'title'])
+const ORDERS = all<Order>()(['asc', 'desc'])
 
-export type Order = 'asc' | 'desc'
-
-export const TAG_FILTER_MAX = 10
-const TAG_MAX = 32
-const Q_MAX = 200
+/** As many tag filters as a task can have tags (the API's list query allows the same). */
+export const TAG_FILTER_MAX = TASK_TAGS_MAX_ITEMS
 
 export type TaskFilters = {
   status: Status
@@ -71,7 +76,7 @@ const oneOf = <T extends string>(values: readonly T[], value: string | null): T 
 /** A tag as the API stores it (trimmed, lower-case), or null if the API would refuse it. */
 export function normalizeTag(tag: string): string | null {
   const clean = tag.trim().toLowerCase()
-  return clean.length >= 1 && [...clean].length <= TAG_MAX ? clean : null
+  return clean.length >= 1 && [...clean].length <= TASK_TAG_MAX_LENGTH ? clean : null
 }
 
 export function parseFilters(params: ParamsLike): TaskFilters {
@@ -83,11 +88,11 @@ export function parseFilters(params: ParamsLike): TaskFilters {
   }
   return {
     status: oneOf(STATUSES, params.get('status')) ?? DEFAULT_FILTERS.status,
-    q: (params.get('q') ?? '').trim().slice(0, Q_MAX),
+    q: (params.get('q') ?? '').trim().slice(0, TASK_SEARCH_MAX_LENGTH),
     priority: oneOf(PRIORITIES, params.get('priority')) ?? null,
     tags,
     sort,
-    order: oneOf(['asc', 'desc'] as const, params.get('order')) ?? defaultOrder(sort),
+    order: oneOf(ORDERS, params.get('order')) ?? defaultOrder(sort),
   }
 }
 

@@ -4,9 +4,10 @@
  * this only mirrors the length rule so people are not surprised by a 422.
  */
 
+import { PASSWORD_MAX_LENGTH } from '@/lib/api/limits'
+
 /** The API's minimum is configurable (PASSWORD_MIN_LENGTH); keep the two in step. */
 export const PASSWORD_MIN_LENGTH = Number(process.env.NEXT_PUBLIC_PASSWORD_MIN_LENGTH) || 8
-export const PASSWORD_MAX_LENGTH = 128
 
 /** Length as the server counts it: Unicode code points after NFKC normalisation. */
 export function passwordLength(password: string): number {

@@ -12,13 +12,13 @@ import { Button } from '@/components/ui/button'
 import { Field } from '@/components/ui/field'
 import { FormAlert } from '@/components/ui/form-alert'
 import { ApiError, api } from '@/lib/api'
+import { TASK_DESCRIPTION_MAX_LENGTH, TASK_TAGS_MAX_ITEMS } from '@/lib/api/limits'
 import { formatTags, fromLocalInput, parseTags, type TaskField, taskFieldErrors, toLocalInput } from '@/lib/task-form'
 import type { Priority, Task } from '@/lib/types'
 import { TextAreaField } from './form-controls'
 import { DueField, PriorityField, TagsField } from './task-fields'
 
 const GENERIC = 'Something went wrong. Please try again.'
-const DESCRIPTION_MAX = 1000
 
 type Values = { title: string; description: string; priority: Priority; due: string; tags: string; completed: boolean }
 
@@ -259,7 +259,7 @@ function EditForm({
           value={values.description}
           onChange={(event) => set('description', event.target.value)}
           error={errors.description}
-          hint={`${values.description.length}/${DESCRIPTION_MAX} characters`}
+          hint={`${values.description.length}/${TASK_DESCRIPTION_MAX_LENGTH} characters`}
         />
         <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <PriorityField value={values.priority} onChange={(v) => set('priority', v)} error={errors.priority} />
@@ -280,7 +280,7 @@ function EditForm({
           value={values.tags}
           onChange={(v) => set('tags', v)}
           error={errors.tags}
-          hint="Separate tags with commas (up to 10)."
+          hint={`Separate tags with commas (up to ${TASK_TAGS_MAX_ITEMS}).`}
         />
         <label className="flex min-h-10 w-fit cursor-pointer items-center gap-3 text-sm font-medium text-slate-700 dark:text-slate-200">
           <input

@@ -6,6 +6,7 @@
  * them in the URL.
  */
 import { useEffect, useId, useRef, useState } from 'react'
+import { TASK_SEARCH_MAX_LENGTH } from '@/lib/api/limits'
 import {
   defaultOrder,
   hasActiveFilters,
@@ -72,7 +73,7 @@ export function TaskFilterBar({ filters, onChange }: { filters: TaskFilters; onC
           placeholder="Search tasks"
           autoComplete="off"
           enterKeyHint="search"
-          maxLength={200}
+          maxLength={TASK_SEARCH_MAX_LENGTH}
           className={`${controlClass} min-h-10 border-slate-300 pl-10 dark:border-slate-700`}
         />
       </div>
