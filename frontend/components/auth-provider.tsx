@@ -7,8 +7,9 @@
  */
 import { usePathname, useRouter } from 'next/navigation'
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
-import { ApiError, api, onUnauthorized, setAccessToken } from '@/lib/api'
-import type { AuthResult, SignUpResult, User } from '@/lib/types'
+import { ApiError, onUnauthorized, setAccessToken } from '@/lib/api'
+import * as session from '@/lib/session-api'
+import type { AuthResult, SignUpInput, User } from '@/lib/types'
 
 type Status = 'loading' | 'signed-in' | 'signed-out'
 
@@ -19,7 +20,7 @@ type AuthContextValue = {
   deliberate: boolean
   signIn(email: string, password: string): Promise<User>
   /** Signs in too, unless the API wants the address verified first (`verificationRequired`). */
-  signUp(input: { email: string; password: string; name?: string }): Promise<{ verificationRequired: boolean }>
+  signUp(input: SignUpInput): Promise<{ verificationRequired: boolean }>
   signOut(): Promise<void>
   /** Forgets the session in this tab without asking the API, for when it has already ended it (account deleted, password reset). */
   forgetSession(): void
@@ -45,8 +46,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false
-    api<{ user: User }>('/api/me')
-      .then(({ user }) => {
+    session
+      .fetchMe()
+      .then((user) => {
         if (cancelled) return
         setUser(user)
         setStatus('signed-in')
@@ -72,20 +74,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   // Stable, so pages can call it from an effect without a loop.
   const refreshUser = useCallback(async () => {
-    const { user } = await api<{ user: User }>('/api/me')
-    setUser(user)
+    setUser(await session.fetchMe())
   }, [])
 
   const value = useMemo<AuthContextValue>(
     () => ({
       user,
       status,
-      signIn: async (email, password) =>
-        accept(
-          await api<AuthResult>('/api/auth/signin', { method: 'POST', body: { email, password }, anonymous: true }),
-        ),
+      signIn: async (email, password) => accept(await session.signIn(email, password)),
       signUp: async (input) => {
-        const result = await api<SignUpResult>('/api/auth/signup', { method: 'POST', body: input, anonymous: true })
+        const result = await session.signUp(input)
         if (!('token' in result)) return { verificationRequired: true } // no credentials until verified
         accept(result)
         return { verificationRequired: false }
@@ -94,7 +92,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signOut: async () => {
         setDeliberate(true)
         try {
-          await api('/api/auth/signout', { method: 'POST' })
+          await session.signOut()
         } finally {
           signedOut()
         }

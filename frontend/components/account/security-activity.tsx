@@ -2,11 +2,11 @@
 
 import { Button } from '@/components/ui/button'
 import { FormAlert } from '@/components/ui/form-alert'
+import { useLoaded } from '@/components/ui/use-loaded'
 import { listSecurityEvents } from '@/lib/account'
 import type { SecurityAction } from '@/lib/types'
 import { describeUserAgent } from '@/lib/user-agent'
 import { Time } from './time'
-import { useLoaded } from './use-loaded'
 
 const SENTENCES: Record<SecurityAction, string> = {
   signed_up: 'You created your account',
@@ -31,11 +31,11 @@ const loadEvents = (signal: AbortSignal) => listSecurityEvents(20, signal)
 
 /** The account's latest security events, so a person can spot what they did not do. */
 export function SecurityActivity({ refreshKey }: { refreshKey: number }) {
-  const { items, error, reload } = useLoaded(loadEvents, refreshKey)
+  const { data: items, error, reload } = useLoaded(loadEvents, [refreshKey])
   if (!items) {
     return error ? (
       <div className="space-y-3">
-        <FormAlert message={error} />
+        <FormAlert message={error.message} />
         <Button variant="secondary" onClick={reload}>
           Try again
         </Button>

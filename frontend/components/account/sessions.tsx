@@ -4,17 +4,18 @@ import { useId, useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { FormAlert } from '@/components/ui/form-alert'
 import { FormStatus } from '@/components/ui/form-status'
+import { useLoaded } from '@/components/ui/use-loaded'
 import { listSessions, revokeOtherSessions, revokeSession } from '@/lib/account'
 import { ApiError } from '@/lib/api'
 import type { Session } from '@/lib/types'
 import { describeUserAgent } from '@/lib/user-agent'
 import { Badge } from './email-status'
 import { Time } from './time'
-import { useLoaded } from './use-loaded'
 
 /** Where the account is signed in, with a way to end any session but this one (the page's "Sign out" does that). */
 export function Sessions({ refreshKey, onChange }: { refreshKey: number; onChange(): void }) {
-  const { items, error, setItems, reload } = useLoaded(listSessions, refreshKey)
+  const { data: items, error: failed, setData: setItems, reload } = useLoaded(listSessions, [refreshKey])
+  const error = failed?.message
   const [busy, setBusy] = useState<string | null>(null) // a session id, or 'others'
   const [status, setStatus] = useState<string>()
   const [alert, setAlert] = useState<string>()
