@@ -59,6 +59,10 @@ export function formatTags(tags: readonly string[]): string {
 export const TASK_FIELDS = ['title', 'description', 'priority', 'tags', 'due_at'] as const
 export type TaskField = (typeof TASK_FIELDS)[number]
 
+/** The form field an API error's `field` belongs to ("tags.2" → "tags"), if any. */
+export const taskFieldOf = (field: string): TaskField | undefined =>
+  TASK_FIELDS.find((f) => field === f || field.startsWith(`${f}.`))
+
 /**
  * The API's field errors grouped by form field ("tags.2" belongs to "tags"); errors for
  * anything else (e.g. "body") are returned separately for a form-level message.
@@ -70,7 +74,7 @@ export function taskFieldErrors(errors: readonly { field: string; message: strin
   const fields: Partial<Record<TaskField, string>> = {}
   const other: string[] = []
   for (const { field, message } of errors) {
-    const name = TASK_FIELDS.find((f) => field === f || field.startsWith(`${f}.`))
+    const name = taskFieldOf(field)
     if (name) fields[name] ??= message
     else other.push(message)
   }

@@ -33,7 +33,7 @@ export function DueField({ value, onChange, error }: Props<string>) {
   return (
     <Field
       label="Due"
-      name="due"
+      name="due_at"
       type="datetime-local"
       value={value}
       onChange={(event) => onChange(event.target.value)}
