@@ -1,88 +1,9 @@
-'use client'
+import type { Metadata } from 'next'
+import { VerifyEmailScreen } from '@/components/auth/verify-email-screen'
 
-import Link from 'next/link'
-import { useEffect, useState } from 'react'
-import { AuthCard, linkClass } from '@/components/auth/auth-card'
-import { ResendVerification } from '@/components/auth/resend-verification'
-import { useHashToken } from '@/components/auth/use-hash-token'
-import { useAuth } from '@/components/auth-provider'
-import { Button } from '@/components/ui/button'
-import { ApiError } from '@/lib/api'
-import { verifyEmail } from '@/lib/email-links'
+export const metadata: Metadata = { title: 'Verify your email' }
 
-type State = { is: 'verifying' } | { is: 'verified' } | { is: 'bad-link' } | { is: 'failed'; message: string }
-
+/** A server component for its metadata; the screen itself runs in the browser. */
 export default function VerifyEmailPage() {
-  const token = useHashToken()
-  const { status, user, refreshUser } = useAuth()
-  const [state, setState] = useState<State>({ is: 'verifying' })
-  const [attempt, setAttempt] = useState(0)
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the "Try again" button.
-  useEffect(() => {
-    if (token === undefined) return
-    if (token === null) return setState({ is: 'bad-link' })
-    let cancelled = false
-    setState({ is: 'verifying' })
-    verifyEmail(token)
-      .then(() => !cancelled && setState({ is: 'verified' }))
-      .catch((err: unknown) => {
-        if (cancelled) return
-        if (err instanceof ApiError && err.status === 422) setState({ is: 'bad-link' })
-        else setState({ is: 'failed', message: err instanceof ApiError ? err.message : 'Something went wrong.' })
-      })
-    return () => {
-      cancelled = true
-    }
-  }, [token, attempt])
-
-  // Whichever comes last, the sign-in check or the verification, shows the badge as verified.
-  useEffect(() => {
-    if (state.is === 'verified' && status === 'signed-in') refreshUser().catch(() => {})
-  }, [state.is, status, refreshUser])
-
-  const signedIn = status === 'signed-in'
-  return (
-    <AuthCard title="Verify your email">
-      {state.is === 'verifying' ? (
-        <p role="status" className="text-sm text-slate-600 dark:text-slate-400">
-          Verifying your email address…
-        </p>
-      ) : state.is === 'verified' ? (
-        <div role="status" className="space-y-4 text-sm">
-          <p className="font-medium">Your email address is verified. Thank you!</p>
-          <Link href={signedIn ? '/tasks' : '/signin'} className={linkClass}>
-            {signedIn ? 'Go to your tasks' : 'Sign in'}
-          </Link>
-        </div>
-      ) : state.is === 'bad-link' ? (
-        <div className="space-y-4 text-sm">
-          <p role="alert" className="font-medium">
-            This link is invalid or has expired.
-          </p>
-          {signedIn && user ? (
-            <>
-              <p className="text-slate-600 dark:text-slate-400">Links work for 24 hours. We can send you a new one.</p>
-              <ResendVerification email={user.email} />
-            </>
-          ) : (
-            <p className="text-slate-600 dark:text-slate-400">
-              Links work for 24 hours.{' '}
-              <Link href="/signin?next=%2Faccount" className={linkClass}>
-                Sign in
-              </Link>{' '}
-              to have a new one sent from your account page.
-            </p>
-          )}
-        </div>
-      ) : (
-        <div role="alert" className="space-y-4 text-sm">
-          <p>{state.message}</p>
-          <Button variant="secondary" onClick={() => setAttempt((n) => n + 1)}>
-            Try again
-          </Button>
-        </div>
-      )}
-    </AuthCard>
-  )
+  return <VerifyEmailScreen />
 }

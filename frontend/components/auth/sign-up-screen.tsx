@@ -1,0 +1,175 @@
+'use client'
+
+import Link from 'next/link'
+import { type FormEvent, Suspense, useRef, useState } from 'react'
+import { AuthCard, AuthFormSkeleton, linkClass } from '@/components/auth/auth-card'
+import { EmailField } from '@/components/auth/email-field'
+import { PasswordField } from '@/components/auth/password-field'
+import { PasswordRules } from '@/components/auth/password-rules'
+import { ResendVerification } from '@/components/auth/resend-verification'
+import { SwitchAuthLink } from '@/components/auth/switch-link'
+import { useAfterAuth, withNext } from '@/components/auth/use-after-auth'
+import { useFocusField } from '@/components/auth/use-focus-field'
+import { useAuth } from '@/components/auth-provider'
+import { Button } from '@/components/ui/button'
+import { Field } from '@/components/ui/field'
+import { FormAlert } from '@/components/ui/form-alert'
+import { ApiError } from '@/lib/api'
+
+const FIELDS = ['name', 'email', 'password'] as const
+type FieldName = (typeof FIELDS)[number]
+type Errors = Partial<Record<FieldName, string>>
+
+export function SignUpScreen() {
+  return (
+    <AuthCard
+      title="Create your account"
+      description="Keep track of what matters. Your tasks are visible to you alone."
+      footer={
+        <>
+          Already have an account? <SwitchAuthLink to="/signin">Sign in</SwitchAuthLink>
+        </>
+      }
+    >
+      <Suspense fallback={<AuthFormSkeleton fields={3} />}>
+        <SignUpForm />
+      </Suspense>
+    </AuthCard>
+  )
+}
+
+function SignUpForm() {
+  const { signUp } = useAuth()
+  const { next } = useAfterAuth()
+  const form = useRef<HTMLFormElement>(null)
+  const focusField = useFocusField(form)
+
+  const [name, setName] = useState('')
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const [errors, setErrors] = useState<Errors>({})
+  const [emailTaken, setEmailTaken] = useState(false)
+  const [alert, setAlert] = useState<string>()
+  const [pending, setPending] = useState(false)
+  const [checkEmail, setCheckEmail] = useState<string>()
+
+  function showErrors(found: Errors) {
+    setErrors(found)
+    const first = FIELDS.find((field) => found[field])
+    if (first) focusField(first)
+  }
+
+  function clearError(field: FieldName) {
+    setErrors((current) => (current[field] ? { ...current, [field]: undefined } : current))
+    if (field === 'email') setEmailTaken(false)
+  }
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    if (pending) return
+    setAlert(undefined)
+    setEmailTaken(false)
+
+    // Only the obvious checks here; the server decides everything else.
+    const missing: Errors = {}
+    if (!email.trim()) missing.email = 'Enter your email address'
+    if (!password) missing.password = 'Choose a password'
+    if (missing.email || missing.password) return showErrors(missing)
+
+    setErrors({})
+    setPending(true)
+    try {
+      const { verificationRequired } = await signUp({ email, password, ...(name.trim() ? { name } : {}) })
+      if (verificationRequired) {
+        setPending(false)
+        setCheckEmail(email.trim())
+      }
+      // Otherwise signed in: useAfterAuth takes us on; the button says "Creating account…" until then.
+    } catch (err) {
+      setPending(false)
+      if (!(err instanceof ApiError)) {
+        setAlert('Something went wrong. Please try again.')
+        return
+      }
+      if (err.status === 409) {
+        setEmailTaken(true)
+        return showErrors({ email: err.message })
+      }
+      const { name: nameError, email: emailError, password: passwordError, ...other } = err.fieldErrors()
+      const found: Errors = { name: nameError, email: emailError, password: passwordError }
+      // Problems we cannot pin on a field (or no field errors at all) go in the alert.
+      if (Object.keys(other).length > 0 || !(nameError || emailError || passwordError)) setAlert(err.message)
+      showErrors(found)
+    }
+  }
+
+  if (checkEmail) return <CheckYourEmail email={checkEmail} />
+
+  return (
+    <form ref={form} noValidate onSubmit={handleSubmit} className="space-y-5">
+      <FormAlert message={alert} />
+      <Field
+        label="Name"
+        name="name"
+        autoComplete="name"
+        hint="Optional. How Taskwell greets you."
+        value={name}
+        onChange={(e) => {
+          setName(e.target.value)
+          clearError('name')
+        }}
+        error={errors.name}
+      />
+      <div>
+        <EmailField
+          value={email}
+          onChange={(e) => {
+            setEmail(e.target.value)
+            clearError('email')
+          }}
+          error={errors.email}
+        />
+        {emailTaken ? (
+          <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
+            Is it yours?{' '}
+            <Link href={withNext('/signin', next)} className={linkClass}>
+              Sign in instead
+            </Link>
+          </p>
+        ) : null}
+      </div>
+      <PasswordField
+        label="Password"
+        name="password"
+        autoComplete="new-password"
+        required
+        value={password}
+        onChange={(e) => {
+          setPassword(e.target.value)
+          clearError('password')
+        }}
+        hint={<PasswordRules password={password} />}
+        error={errors.password}
+      />
+      <Button type="submit" pending={pending} className="w-full py-2.5">
+        {pending ? 'Creating account…' : 'Create account'}
+      </Button>
+    </form>
+  )
+}
+
+/** REQUIRE_EMAIL_VERIFICATION (decision 009): the account exists, but signs in only once verified. */
+function CheckYourEmail({ email }: { email: string }) {
+  return (
+    <div className="space-y-4 text-sm">
+      <div role="status" className="space-y-2">
+        <p className="text-base font-semibold">Check your email to verify your address</p>
+        <p className="text-slate-600 dark:text-slate-400">
+          We sent a link to <span className="font-medium break-all text-slate-900 dark:text-slate-100">{email}</span>.
+          Open it within 24 hours, then sign in.
+        </p>
+      </div>
+      <ResendVerification email={email} />
+    </div>
+  )
+}
