@@ -2,21 +2,18 @@
 
 import Link from 'next/link'
 import { useSearchParams } from 'next/navigation'
-import { type FormEvent, Suspense, useRef, useState } from 'react'
+import { type FormEvent, Suspense, useState } from 'react'
 import { AuthCard, AuthFormSkeleton, linkClass } from '@/components/auth/auth-card'
 import { EmailField } from '@/components/auth/email-field'
 import { PasswordField } from '@/components/auth/password-field'
 import { ResendVerification } from '@/components/auth/resend-verification'
 import { SwitchAuthLink } from '@/components/auth/switch-link'
 import { useAfterAuth } from '@/components/auth/use-after-auth'
-import { useFocusField } from '@/components/auth/use-focus-field'
 import { useAuth } from '@/components/auth-provider'
 import { Button } from '@/components/ui/button'
 import { FormAlert } from '@/components/ui/form-alert'
 import { FormStatus } from '@/components/ui/form-status'
-import { ApiError } from '@/lib/api'
-
-type Errors = { email?: string; password?: string }
+import { useApiForm } from '@/components/ui/use-api-form'
 
 export function SignInScreen() {
   return (
@@ -36,65 +33,46 @@ export function SignInScreen() {
   )
 }
 
-function SignInForm() {
-  const { signIn } = useAuth()
-  useAfterAuth()
-  const form = useRef<HTMLFormElement>(null)
-  const focusField = useFocusField(form)
+const FIELDS = ['email', 'password'] as const
 
+function SignInForm() {
+  const { signIn, status } = useAuth()
+  useAfterAuth()
+  const { form, errors, alert, pending, submit, showErrors, clearError, focusField, setAlert } = useApiForm(FIELDS)
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
-  const [errors, setErrors] = useState<Errors>({})
-  const [alert, setAlert] = useState<string>()
   const [unverified, setUnverified] = useState<string>()
-  const [pending, setPending] = useState(false)
   const deleted = useSearchParams().get('deleted') === '1'
-
-  function showErrors(found: Errors) {
-    setErrors(found)
-    if (found.email) focusField('email')
-    else if (found.password) focusField('password')
-  }
+  // Signed in: useAfterAuth takes us on; the button says "Signing in…" until then.
+  const busy = pending || status === 'signed-in'
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
-    if (pending) return
+    if (busy) return
     setAlert(undefined)
     setUnverified(undefined)
-
-    const missing: Errors = {}
+    const missing: Partial<Record<(typeof FIELDS)[number], string>> = {}
     if (!email.trim()) missing.email = 'Enter your email address'
     if (!password) missing.password = 'Enter your password'
     if (missing.email || missing.password) return showErrors(missing)
 
-    setErrors({})
-    setPending(true)
-    try {
-      await signIn(email, password)
-      // Signed in: useAfterAuth takes us on; the button says "Signing in…" until then.
-    } catch (err) {
-      setPending(false)
-      if (!(err instanceof ApiError)) {
-        setAlert('Something went wrong. Please try again.')
-        return
-      }
-      const { email: emailError, password: passwordError } = err.fieldErrors()
-      if (err.status === 422 && (emailError || passwordError)) {
-        return showErrors({ email: emailError, password: passwordError })
-      }
-      // REQUIRE_EMAIL_VERIFICATION (decision 009): the password was right, the address is not verified yet.
-      if (err.status === 403 && err.code === 'EMAIL_NOT_VERIFIED') {
-        setAlert(`Verify your email address to sign in: open the link we sent to ${email.trim()}.`)
-        setUnverified(email.trim())
-        return
-      }
-      // 401 "Invalid email or password", 429, offline…: keep the email, start the password again.
-      setAlert(err.message)
-      if (err.status === 401) {
+    await submit(
+      () => signIn(email, password),
+      (err) => {
+        // REQUIRE_EMAIL_VERIFICATION (decision 009): the password was right, the address is not verified yet.
+        if (err.status === 403 && err.code === 'EMAIL_NOT_VERIFIED') {
+          setAlert(`Verify your email address to sign in: open the link we sent to ${email.trim()}.`)
+          setUnverified(email.trim())
+          return true
+        }
+        // 401 "Invalid email or password": keep the email, start the password again.
+        if (err.status !== 401) return false
+        setAlert(err.message)
         setPassword('')
         focusField('password')
-      }
-    }
+        return true
+      },
+    )
   }
 
   return (
@@ -106,7 +84,7 @@ function SignInForm() {
         value={email}
         onChange={(e) => {
           setEmail(e.target.value)
-          if (errors.email) setErrors({ ...errors, email: undefined })
+          clearError('email')
         }}
         error={errors.email}
       />
@@ -118,7 +96,7 @@ function SignInForm() {
         value={password}
         onChange={(e) => {
           setPassword(e.target.value)
-          if (errors.password) setErrors({ ...errors, password: undefined })
+          clearError('password')
         }}
         error={errors.password}
       />
@@ -127,8 +105,8 @@ function SignInForm() {
           Forgot password?
         </Link>
       </p>
-      <Button type="submit" pending={pending} className="w-full py-2.5">
-        {pending ? 'Signing in…' : 'Sign in'}
+      <Button type="submit" pending={busy} className="w-full py-2.5">
+        {busy ? 'Signing in…' : 'Sign in'}
       </Button>
     </form>
   )

@@ -1,7 +1,7 @@
 'use client'
 
 import Link from 'next/link'
-import { type FormEvent, Suspense, useRef, useState } from 'react'
+import { type FormEvent, Suspense, useState } from 'react'
 import { AuthCard, AuthFormSkeleton, linkClass } from '@/components/auth/auth-card'
 import { EmailField } from '@/components/auth/email-field'
 import { PasswordField } from '@/components/auth/password-field'
@@ -9,12 +9,11 @@ import { PasswordRules } from '@/components/auth/password-rules'
 import { ResendVerification } from '@/components/auth/resend-verification'
 import { SwitchAuthLink } from '@/components/auth/switch-link'
 import { useAfterAuth, withNext } from '@/components/auth/use-after-auth'
-import { useFocusField } from '@/components/auth/use-focus-field'
 import { useAuth } from '@/components/auth-provider'
 import { Button } from '@/components/ui/button'
 import { Field } from '@/components/ui/field'
 import { FormAlert } from '@/components/ui/form-alert'
-import { ApiError } from '@/lib/api'
+import { useApiForm } from '@/components/ui/use-api-form'
 
 const FIELDS = ['name', 'email', 'password'] as const
 type FieldName = (typeof FIELDS)[number]
@@ -39,34 +38,25 @@ export function SignUpScreen() {
 }
 
 function SignUpForm() {
-  const { signUp } = useAuth()
+  const { signUp, status } = useAuth()
   const { next } = useAfterAuth()
-  const form = useRef<HTMLFormElement>(null)
-  const focusField = useFocusField(form)
-
+  const { form, errors, alert, pending, submit, showErrors, clearError, setAlert } = useApiForm(FIELDS)
   const [name, setName] = useState('')
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
-  const [errors, setErrors] = useState<Errors>({})
   const [emailTaken, setEmailTaken] = useState(false)
-  const [alert, setAlert] = useState<string>()
-  const [pending, setPending] = useState(false)
   const [checkEmail, setCheckEmail] = useState<string>()
+  // Signed in: useAfterAuth takes us on; the button says "Creating account…" until then.
+  const busy = pending || status === 'signed-in'
 
-  function showErrors(found: Errors) {
-    setErrors(found)
-    const first = FIELDS.find((field) => found[field])
-    if (first) focusField(first)
-  }
-
-  function clearError(field: FieldName) {
-    setErrors((current) => (current[field] ? { ...current, [field]: undefined } : current))
+  function clearFieldError(field: FieldName) {
+    clearError(field)
     if (field === 'email') setEmailTaken(false)
   }
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
-    if (pending) return
+    if (busy) return
     setAlert(undefined)
     setEmailTaken(false)
 
@@ -76,31 +66,18 @@ function SignUpForm() {
     if (!password) missing.password = 'Choose a password'
     if (missing.email || missing.password) return showErrors(missing)
 
-    setErrors({})
-    setPending(true)
-    try {
-      const { verificationRequired } = await signUp({ email, password, ...(name.trim() ? { name } : {}) })
-      if (verificationRequired) {
-        setPending(false)
-        setCheckEmail(email.trim())
-      }
-      // Otherwise signed in: useAfterAuth takes us on; the button says "Creating account…" until then.
-    } catch (err) {
-      setPending(false)
-      if (!(err instanceof ApiError)) {
-        setAlert('Something went wrong. Please try again.')
-        return
-      }
-      if (err.status === 409) {
+    await submit(
+      async () => {
+        const { verificationRequired } = await signUp({ email, password, ...(name.trim() ? { name } : {}) })
+        if (verificationRequired) setCheckEmail(email.trim())
+      },
+      (err) => {
+        if (err.status !== 409) return false
         setEmailTaken(true)
-        return showErrors({ email: err.message })
-      }
-      const { name: nameError, email: emailError, password: passwordError, ...other } = err.fieldErrors()
-      const found: Errors = { name: nameError, email: emailError, password: passwordError }
-      // Problems we cannot pin on a field (or no field errors at all) go in the alert.
-      if (Object.keys(other).length > 0 || !(nameError || emailError || passwordError)) setAlert(err.message)
-      showErrors(found)
-    }
+        showErrors({ email: err.message })
+        return true
+      },
+    )
   }
 
   if (checkEmail) return <CheckYourEmail email={checkEmail} />
@@ -116,7 +93,7 @@ function SignUpForm() {
         value={name}
         onChange={(e) => {
           setName(e.target.value)
-          clearError('name')
+          clearFieldError('name')
         }}
         error={errors.name}
       />
@@ -125,7 +102,7 @@ function SignUpForm() {
           value={email}
           onChange={(e) => {
             setEmail(e.target.value)
-            clearError('email')
+            clearFieldError('email')
           }}
           error={errors.email}
         />
@@ -146,13 +123,13 @@ function SignUpForm() {
         value={password}
         onChange={(e) => {
           setPassword(e.target.value)
-          clearError('password')
+          clearFieldError('password')
         }}
         hint={<PasswordRules password={password} />}
         error={errors.password}
       />
-      <Button type="submit" pending={pending} className="w-full py-2.5">
-        {pending ? 'Creating account…' : 'Create account'}
+      <Button type="submit" pending={busy} className="w-full py-2.5">
+        {busy ? 'Creating account…' : 'Create account'}
       </Button>
     </form>
   )

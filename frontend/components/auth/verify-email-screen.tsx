@@ -1,40 +1,34 @@
 'use client'
 
 import Link from 'next/link'
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { AuthCard, linkClass } from '@/components/auth/auth-card'
 import { ResendVerification } from '@/components/auth/resend-verification'
 import { useHashToken } from '@/components/auth/use-hash-token'
 import { useAuth } from '@/components/auth-provider'
 import { Button } from '@/components/ui/button'
-import { ApiError } from '@/lib/api'
+import { type Loaded, useLoaded } from '@/components/ui/use-loaded'
 import { verifyEmail } from '@/lib/email-links'
 
 type State = { is: 'verifying' } | { is: 'verified' } | { is: 'bad-link' } | { is: 'failed'; message: string }
 
+/** `token`: undefined until the page has read the link's #token=, null when it has none. */
+function stateOf(
+  token: string | null | undefined,
+  verification: Pick<Loaded<unknown>, 'data' | 'error' | 'loading'>,
+): State {
+  if (token === null) return { is: 'bad-link' }
+  const { data, error, loading } = verification
+  if (loading || (data === null && !error)) return { is: 'verifying' }
+  if (!error) return { is: 'verified' }
+  return error.status === 422 ? { is: 'bad-link' } : { is: 'failed', message: error.message }
+}
+
 export function VerifyEmailScreen() {
   const token = useHashToken()
   const { status, user, refreshUser } = useAuth()
-  const [state, setState] = useState<State>({ is: 'verifying' })
-  const [attempt, setAttempt] = useState(0)
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the "Try again" button.
-  useEffect(() => {
-    if (token === undefined) return
-    if (token === null) return setState({ is: 'bad-link' })
-    let cancelled = false
-    setState({ is: 'verifying' })
-    verifyEmail(token)
-      .then(() => !cancelled && setState({ is: 'verified' }))
-      .catch((err: unknown) => {
-        if (cancelled) return
-        if (err instanceof ApiError && err.status === 422) setState({ is: 'bad-link' })
-        else setState({ is: 'failed', message: err instanceof ApiError ? err.message : 'Something went wrong.' })
-      })
-    return () => {
-      cancelled = true
-    }
-  }, [token, attempt])
+  const verification = useLoaded(token ? () => verifyEmail(token) : null, [token])
+  const state = stateOf(token, verification)
 
   // Whichever comes last, the sign-in check or the verification, shows the badge as verified.
   useEffect(() => {
@@ -78,7 +72,7 @@ export function VerifyEmailScreen() {
       ) : (
         <div role="alert" className="space-y-4 text-sm">
           <p>{state.message}</p>
-          <Button variant="secondary" onClick={() => setAttempt((n) => n + 1)}>
+          <Button variant="secondary" onClick={verification.reload}>
             Try again
           </Button>
         </div>

@@ -77,5 +77,18 @@ export function useApiForm<F extends string>(fields: readonly F[], options: ApiF
     }
   }
 
-  return { form, errors, alert, success, pending, submit, showErrors, showApiError, clearError, setAlert, setSuccess }
+  return {
+    form,
+    errors,
+    alert,
+    success,
+    pending,
+    submit,
+    showErrors,
+    showApiError,
+    clearError,
+    focusField,
+    setAlert,
+    setSuccess,
+  }
 }
