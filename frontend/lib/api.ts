@@ -42,6 +42,14 @@ export function messageFor(problem: Problem): string {
   return problem.detail ?? problem.title ?? GENERIC
 }
 
+const UNEXPECTED = 'Something went wrong. Please try again.'
+
+/** What a person should read for anything a call threw: an ApiError's message, or a plain apology. */
+export const errorMessage = (err: unknown): string => (err instanceof ApiError ? err.message : UNEXPECTED)
+
+/** Anything a call threw, as an ApiError (status 0 when it was not one). */
+export const asApiError = (err: unknown): ApiError => (err instanceof ApiError ? err : new ApiError(0, UNEXPECTED))
+
 export async function toApiError(res: Response): Promise<ApiError> {
   let problem: Problem = { status: res.status }
   if ((res.headers.get('content-type') ?? '').includes('json')) {

@@ -10,7 +10,10 @@ import { deleteAccount } from '@/lib/account'
 
 /** The danger zone: the password and an explicit "I understand", then the account is gone. */
 export function DeleteAccount({ onDeleted }: { onDeleted(): void }) {
-  const { form, errors, alert, pending, submit, showErrors, clearError } = useApiForm(['password', 'confirm'] as const)
+  const { form, errors, alert, pending, submit, showErrors, clearError, onInput } = useApiForm([
+    'password',
+    'confirm',
+  ] as const)
   const [password, setPassword] = useState('')
   const [confirmed, setConfirmed] = useState(false)
 
@@ -33,10 +36,7 @@ export function DeleteAccount({ onDeleted }: { onDeleted(): void }) {
         autoComplete="current-password"
         required
         value={password}
-        onChange={(e) => {
-          setPassword(e.target.value)
-          clearError('password')
-        }}
+        onChange={onInput('password', setPassword)}
         error={errors.password}
       />
       <ConfirmBox

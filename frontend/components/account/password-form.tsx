@@ -10,7 +10,7 @@ import { useApiForm } from '@/components/ui/use-api-form'
 import { changePassword } from '@/lib/account'
 
 export function PasswordForm({ onChange }: { onChange(): void }) {
-  const { form, errors, alert, success, pending, submit, showErrors, clearError, setSuccess } = useApiForm([
+  const { form, errors, alert, success, pending, submit, showErrors, clearError, setSuccess, onInput } = useApiForm([
     'current_password',
     'new_password',
   ] as const)
@@ -41,10 +41,7 @@ export function PasswordForm({ onChange }: { onChange(): void }) {
         autoComplete="current-password"
         required
         value={current}
-        onChange={(e) => {
-          setCurrent(e.target.value)
-          clearError('current_password')
-        }}
+        onChange={onInput('current_password', setCurrent)}
         error={errors.current_password}
       />
       <PasswordField

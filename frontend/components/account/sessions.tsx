@@ -6,7 +6,7 @@ import { FormAlert } from '@/components/ui/form-alert'
 import { FormStatus } from '@/components/ui/form-status'
 import { useLoaded } from '@/components/ui/use-loaded'
 import { listSessions, revokeOtherSessions, revokeSession } from '@/lib/account'
-import { ApiError } from '@/lib/api'
+import { ApiError, errorMessage } from '@/lib/api'
 import type { Session } from '@/lib/types'
 import { describeUserAgent } from '@/lib/user-agent'
 import { Badge } from './email-status'
@@ -28,7 +28,7 @@ export function Sessions({ refreshKey, onChange }: { refreshKey: number; onChang
       setStatus(await action())
       onChange()
     } catch (err) {
-      setAlert(err instanceof ApiError ? err.message : 'Something went wrong. Please try again.')
+      setAlert(errorMessage(err))
       reload()
     } finally {
       setBusy(null)

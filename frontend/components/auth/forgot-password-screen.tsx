@@ -34,7 +34,7 @@ export function ForgotPasswordScreen() {
 }
 
 function ForgotPasswordForm() {
-  const { form, errors, alert, success, pending, submit, showErrors, clearError, setSuccess } = useApiForm([
+  const { form, errors, alert, success, pending, submit, showErrors, setSuccess, onInput } = useApiForm([
     'email',
   ] as const)
   const [email, setEmail] = useState('')
@@ -49,14 +49,7 @@ function ForgotPasswordForm() {
     <form ref={form} noValidate onSubmit={handleSubmit} className="space-y-5">
       <FormAlert message={alert} />
       <FormStatus message={success} />
-      <EmailField
-        value={email}
-        onChange={(e) => {
-          setEmail(e.target.value)
-          clearError('email')
-        }}
-        error={errors.email}
-      />
+      <EmailField value={email} onChange={onInput('email', setEmail)} error={errors.email} />
       <Button type="submit" pending={pending} className="w-full py-2.5">
         {pending ? 'Sending…' : success ? 'Send another link' : 'Send reset link'}
       </Button>

@@ -3,7 +3,7 @@
 /** "Resend verification email" for `email`, with an answer that never says whether the account exists. */
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
-import { ApiError } from '@/lib/api'
+import { errorMessage } from '@/lib/api'
 import { resendVerification } from '@/lib/email-links'
 
 export const RESENT = 'If that address still needs verifying, we sent a new link. It is valid for 24 hours.'
@@ -19,7 +19,7 @@ export function ResendVerification({ email, className = '' }: { email: string; c
       await resendVerification(email)
       setResult({ ok: true, text: RESENT })
     } catch (err) {
-      setResult({ ok: false, text: err instanceof ApiError ? err.message : 'Something went wrong. Please try again.' })
+      setResult({ ok: false, text: errorMessage(err) })
     } finally {
       setPending(false)
     }

@@ -42,7 +42,7 @@ function ResetPassword({ token }: { token: string }) {
 
 function ResetPasswordForm({ token, onDone, onBadLink }: { token: string; onDone(): void; onBadLink(): void }) {
   const { status, forgetSession } = useAuth()
-  const { form, errors, alert, pending, submit, showErrors, clearError } = useApiForm(['new_password'] as const)
+  const { form, errors, alert, pending, submit, showErrors, onInput } = useApiForm(['new_password'] as const)
   const [password, setPassword] = useState('')
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
@@ -71,10 +71,7 @@ function ResetPasswordForm({ token, onDone, onBadLink }: { token: string; onDone
         autoComplete="new-password"
         required
         value={password}
-        onChange={(e) => {
-          setPassword(e.target.value)
-          clearError('new_password')
-        }}
+        onChange={onInput('new_password', setPassword)}
         hint={<PasswordRules password={password} />}
         error={errors.new_password}
       />

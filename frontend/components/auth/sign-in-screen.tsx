@@ -38,7 +38,7 @@ const FIELDS = ['email', 'password'] as const
 function SignInForm() {
   const { signIn, status } = useAuth()
   useAfterAuth()
-  const { form, errors, alert, pending, submit, showErrors, clearError, focusField, setAlert } = useApiForm(FIELDS)
+  const { form, errors, alert, pending, submit, showErrors, focusField, setAlert, onInput } = useApiForm(FIELDS)
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [unverified, setUnverified] = useState<string>()
@@ -80,24 +80,14 @@ function SignInForm() {
       {deleted ? <FormStatus message="Your account and all its tasks have been deleted." /> : null}
       <FormAlert message={alert} />
       {unverified ? <ResendVerification email={unverified} /> : null}
-      <EmailField
-        value={email}
-        onChange={(e) => {
-          setEmail(e.target.value)
-          clearError('email')
-        }}
-        error={errors.email}
-      />
+      <EmailField value={email} onChange={onInput('email', setEmail)} error={errors.email} />
       <PasswordField
         label="Password"
         name="password"
         autoComplete="current-password"
         required
         value={password}
-        onChange={(e) => {
-          setPassword(e.target.value)
-          clearError('password')
-        }}
+        onChange={onInput('password', setPassword)}
         error={errors.password}
       />
       <p className="-mt-3 text-right text-sm">

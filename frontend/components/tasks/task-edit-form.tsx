@@ -10,7 +10,7 @@ import { Button } from '@/components/ui/button'
 import { Field } from '@/components/ui/field'
 import { FormAlert } from '@/components/ui/form-alert'
 import { useApiForm } from '@/components/ui/use-api-form'
-import { ApiError } from '@/lib/api'
+import { ApiError, errorMessage } from '@/lib/api'
 import { TASK_DESCRIPTION_MAX_LENGTH, TASK_TAGS_MAX_ITEMS } from '@/lib/api/limits'
 import { formatTags, fromLocalInput, parseTags, TASK_FIELDS, taskFieldOf, toLocalInput } from '@/lib/task-form'
 import type { TasksApi } from '@/lib/tasks-api'
@@ -105,9 +105,7 @@ export function TaskEditForm({
       if (err instanceof ApiError && err.status === 404) return onDone()
       setDeleting(false)
       setConfirming(false)
-      setAlert(
-        `Couldn't delete the task. ${err instanceof ApiError ? err.message : 'Something went wrong. Please try again.'}`,
-      )
+      setAlert(`Couldn't delete the task. ${errorMessage(err)}`)
       focusAction('delete')
     }
   }

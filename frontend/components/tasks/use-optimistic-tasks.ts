@@ -7,11 +7,10 @@
  */
 import { type Dispatch, type SetStateAction, useRef, useState } from 'react'
 import { useMounted } from '@/components/ui/use-mounted'
-import { ApiError } from '@/lib/api'
+import { ApiError, asApiError, errorMessage } from '@/lib/api'
 import { TASK_FIELDS } from '@/lib/task-form'
 import type { TasksApi } from '@/lib/tasks-api'
 import type { Task, TaskInput, User } from '@/lib/types'
-import { messageOf } from './use-task-pages'
 
 const withId = (set: ReadonlySet<string>, id: string) => new Set(set).add(id)
 export const withoutId = (set: ReadonlySet<string>, id: string) => {
@@ -83,7 +82,7 @@ export function useOptimisticTasks(
       }
       return null
     } catch (err) {
-      const error = err instanceof ApiError ? err : new ApiError(0, messageOf(err))
+      const error = asApiError(err)
       if (mounted.current) {
         if (tempId) removeTask(tempId)
         dropTemp()
@@ -109,7 +108,7 @@ export function useOptimisticTasks(
         notify(`“${task.title}” no longer exists. It may have been deleted elsewhere.`)
       } else {
         patchTask(task.id, { completed: task.completed, completed_at: task.completed_at })
-        notify(`Couldn't mark “${task.title}” as ${completed ? 'done' : 'not done'}. ${messageOf(err)}`)
+        notify(`Couldn't mark “${task.title}” as ${completed ? 'done' : 'not done'}. ${errorMessage(err)}`)
       }
     } finally {
       toggling.current.delete(task.id)

@@ -8,15 +8,12 @@
 import { type Dispatch, type SetStateAction, useCallback, useRef, useState } from 'react'
 import { useLoaded } from '@/components/ui/use-loaded'
 import { useMounted } from '@/components/ui/use-mounted'
-import { ApiError } from '@/lib/api'
+import { errorMessage } from '@/lib/api'
 import { type TaskFilters, toApiQuery } from '@/lib/task-query'
 import type { TasksApi } from '@/lib/tasks-api'
 import type { Task, TaskList } from '@/lib/types'
 
 export const PAGE_SIZE = 20
-
-export const messageOf = (err: unknown) =>
-  err instanceof ApiError ? err.message : 'Something went wrong. Please try again.'
 
 export type TaskPages = {
   items: Task[]
@@ -73,7 +70,7 @@ export function useTaskPages(
       const head = page.items[0]
       if (!page.next_cursor && head) onLastPage(head)
     } catch (err) {
-      notify(`Couldn't load more tasks. ${messageOf(err)}`)
+      notify(`Couldn't load more tasks. ${errorMessage(err)}`)
     } finally {
       if (mounted.current) setLoadingMore(false)
     }

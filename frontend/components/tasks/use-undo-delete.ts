@@ -7,11 +7,10 @@
  */
 import { type Dispatch, type RefObject, type SetStateAction, useCallback, useEffect, useRef, useState } from 'react'
 import { useMounted } from '@/components/ui/use-mounted'
-import { ApiError } from '@/lib/api'
+import { ApiError, errorMessage } from '@/lib/api'
 import type { TasksApi } from '@/lib/tasks-api'
 import type { Task } from '@/lib/types'
 import { withoutId } from './use-optimistic-tasks'
-import { messageOf } from './use-task-pages'
 
 export const UNDO_MS = 5000
 
@@ -49,7 +48,7 @@ export function useUndoDelete(
         if (err instanceof ApiError && err.status === 404) return gone()
         if (!mounted.current) return
         setHidden((h) => withoutId(h, task.id))
-        notify(`Couldn't delete “${task.title}”, so it is back in your list. ${messageOf(err)}`)
+        notify(`Couldn't delete “${task.title}”, so it is back in your list. ${errorMessage(err)}`)
       })
     },
     [mounted, notify, setItems],

@@ -8,9 +8,7 @@
  */
 import { useRef, useState } from 'react'
 import { useFocusField } from '@/components/auth/use-focus-field'
-import { ApiError } from '@/lib/api'
-
-const GENERIC = 'Something went wrong. Please try again.'
+import { ApiError, errorMessage } from '@/lib/api'
 
 export type ApiFormOptions<F extends string> = {
   /** The form field an API error's `field` belongs to (default: the same name), e.g. "tags.2" → "tags". */
@@ -40,9 +38,17 @@ export function useApiForm<F extends string>(fields: readonly F[], options: ApiF
     setErrors((current) => (current[field] ? { ...current, [field]: undefined } : current))
   }
 
+  /** An input's onChange: the new value goes to `set`, and the field's error goes away. */
+  function onInput(field: F, set: (value: string) => void) {
+    return (event: { target: { value: string } }) => {
+      set(event.target.value)
+      clearError(field)
+    }
+  }
+
   /** Puts an API error on the form: next to its fields where it has any, otherwise in the alert. */
   function showApiError(err: unknown) {
-    if (!(err instanceof ApiError)) return setAlert(GENERIC)
+    if (!(err instanceof ApiError)) return setAlert(errorMessage(err))
     const found: Partial<Record<F, string>> = {}
     let unpinned = 0
     for (const { field, message } of err.errors) {
@@ -87,6 +93,7 @@ export function useApiForm<F extends string>(fields: readonly F[], options: ApiF
     showErrors,
     showApiError,
     clearError,
+    onInput,
     focusField,
     setAlert,
     setSuccess,

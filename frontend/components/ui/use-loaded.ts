@@ -6,7 +6,7 @@
  * overtaken by another is aborted and never lands. `load` null waits (e.g. no user yet).
  */
 import { type Dispatch, type SetStateAction, useEffect, useRef, useState } from 'react'
-import { ApiError } from '@/lib/api'
+import { type ApiError, asApiError } from '@/lib/api'
 
 export type Loaded<T> = {
   /** The last value loaded, or null before the first. */
@@ -17,8 +17,6 @@ export type Loaded<T> = {
   setData: Dispatch<SetStateAction<T | null>>
   reload(): void
 }
-
-const GENERIC = 'Something went wrong. Please try again.'
 
 export function useLoaded<T>(load: ((signal: AbortSignal) => Promise<T>) | null, deps: readonly unknown[]): Loaded<T> {
   const [data, setData] = useState<T | null>(null)
@@ -44,7 +42,7 @@ export function useLoaded<T>(load: ((signal: AbortSignal) => Promise<T>) | null,
       })
       .catch((err: unknown) => {
         if (controller.signal.aborted) return
-        setError(err instanceof ApiError ? err : new ApiError(0, GENERIC))
+        setError(asApiError(err))
         setLoading(false)
       })
     return () => controller.abort()
