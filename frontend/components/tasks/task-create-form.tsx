@@ -5,40 +5,37 @@
  * due date and tags behind "More options". The list adds the task optimistically; this form
  * clears at once and, if the server refuses, puts the draft back with the API's field errors.
  */
-import { type FormEvent, useId, useRef, useState } from 'react'
+import { type FormEvent, useId, useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { Field } from '@/components/ui/field'
+import { useApiForm } from '@/components/ui/use-api-form'
 import type { ApiError } from '@/lib/api'
-import { fromLocalInput, parseTags, type TaskField, taskFieldErrors } from '@/lib/task-form'
+import { fromLocalInput, parseTags, TASK_FIELDS, taskFieldErrors, taskFieldOf } from '@/lib/task-form'
 import type { Priority, TaskInput } from '@/lib/types'
 import { DueField, PriorityField, TagsField } from './task-fields'
 
-type Draft = { title: string; priority: Priority; due: string; tags: string }
-const EMPTY: Draft = { title: '', priority: 'medium', due: '', tags: '' }
+type Draft = { title: string; priority: Priority; due_at: string; tags: string }
+const EMPTY: Draft = { title: '', priority: 'medium', due_at: '', tags: '' }
 
 export function TaskCreateForm({ onCreate }: { onCreate: (input: TaskInput) => Promise<ApiError | null> }) {
   const [draft, setDraft] = useState<Draft>(EMPTY)
   const [more, setMore] = useState(false)
-  const [errors, setErrors] = useState<Partial<Record<TaskField, string>>>({})
-  const formRef = useRef<HTMLFormElement>(null)
+  // No `submit`: the form is free again at once (the list shows the task while it saves).
+  const { form, errors, showErrors, clearError, focusField } = useApiForm(TASK_FIELDS, { fieldOf: taskFieldOf })
   const moreId = useId()
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }))
-    const field: TaskField = key === 'due' ? 'due_at' : (key as Exclude<keyof Draft, 'due'>)
-    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }))
+    clearError(key)
   }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
     const sent = draft
-    const dueAt = fromLocalInput(sent.due)
-    if (dueAt === undefined) {
-      setErrors({ due_at: 'Enter a valid date and time' })
-      return
-    }
+    const dueAt = fromLocalInput(sent.due_at)
+    if (dueAt === undefined) return showErrors({ due_at: 'Enter a valid date and time' })
     const input: TaskInput = { title: sent.title, priority: sent.priority, tags: parseTags(sent.tags), due_at: dueAt }
-    setErrors({})
+    showErrors({})
     // Optimistic: the field is free for the next task while this one saves.
     if (sent.title.trim() !== '') setDraft(EMPTY)
     const error = await onCreate(input)
@@ -46,14 +43,13 @@ export function TaskCreateForm({ onCreate }: { onCreate: (input: TaskInput) => P
     const { fields } = taskFieldErrors(error.errors)
     // Nothing typed is lost: the draft comes back unless a new one has been started.
     setDraft((current) => (current.title === '' ? sent : current))
-    setErrors(fields)
+    showErrors(fields)
     if (fields.priority || fields.due_at || fields.tags) setMore(true)
-    const title = formRef.current?.elements.namedItem('title')
-    if (title instanceof HTMLInputElement) title.focus()
+    focusField('title')
   }
 
   return (
-    <form ref={formRef} onSubmit={submit} noValidate aria-label="Add a task" className="space-y-3">
+    <form ref={form} onSubmit={submit} noValidate aria-label="Add a task" className="space-y-3">
       <div className="flex items-start gap-2">
         <Field
           label="New task"
@@ -85,7 +81,7 @@ export function TaskCreateForm({ onCreate }: { onCreate: (input: TaskInput) => P
         </button>
         <div id={moreId} hidden={!more} className="mt-2 grid grid-cols-1 gap-x-3 sm:grid-cols-3">
           <PriorityField value={draft.priority} onChange={(v) => set('priority', v)} error={errors.priority} />
-          <DueField value={draft.due} onChange={(v) => set('due', v)} error={errors.due_at} />
+          <DueField value={draft.due_at} onChange={(v) => set('due_at', v)} error={errors.due_at} />
           <TagsField
             value={draft.tags}
             onChange={(v) => set('tags', v)}
