@@ -80,18 +80,19 @@ function queryLimit(doc: OpenAPI3, path: string, name: string, key: 'maxLength')
 }
 
 /**
- * The password schema states its bounds in prose only (the API counts code points after NFKC);
- * until it carries `maxLength` (JSON Schema's length is in code points too), this is the
- * contract's maximum (API.md: 8–128).
+ * The password schema states its bounds in prose only, "8–128 characters (Unicode code points,
+ * NFKC)…", since the API counts code points in a refinement. Until it carries `maxLength` (JSON
+ * Schema counts code points too), the maximum is read from that description; the minimum is
+ * configurable (PASSWORD_MIN_LENGTH) and not generated.
  */
-const PASSWORD_MAX_FALLBACK = 128
-
 function passwordMax(doc: OpenAPI3): number {
-  try {
-    return limit(doc, 'SignupRequest.password', 'maxLength')
-  } catch {
-    return PASSWORD_MAX_FALLBACK
-  }
+  const path = 'SignupRequest.password'
+  const field = doc.components?.schemas?.SignupRequest as { properties?: Record<string, JsonSchema> } | undefined
+  const password = field?.properties?.password as (JsonSchema & { description?: string }) | undefined
+  if (typeof password?.maxLength === 'number') return password.maxLength
+  const stated = /\d+\s*[–-]\s*(\d+) characters/.exec(password?.description ?? '')
+  if (!stated) throw new Error(`the OpenAPI document states no maximum length at ${path}`)
+  return Number(stated[1])
 }
 
 function limitsModule(doc: OpenAPI3): string {
