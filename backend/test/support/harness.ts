@@ -16,7 +16,7 @@ import { migrate } from '../../src/db/migrate.js'
 import { type Listening, listen } from '../../src/http/listen.js'
 import { createLogger } from '../../src/http/logger.js'
 import { createServices, type Services } from '../../src/services.js'
-import { freePort } from './free-port.js'
+import { freePort } from '../../testkit/free-port.js'
 
 export type Driver = 'pglite' | 'pg'
 
@@ -176,19 +176,4 @@ export async function startTestApp(
 export function sessionCookie(res: Response): string {
   const cookie = res.headers.getSetCookie().find((c) => /session_token=[^;]+/.test(c))
   return cookie ? (cookie.split(';')[0] as string) : ''
-}
-
-/** Reads a problem document, checking its media type on the way. */
-export async function problem(res: Response) {
-  const type = res.headers.get('content-type') ?? ''
-  if (!type.startsWith('application/problem+json'))
-    throw new Error(`expected problem+json, got ${type}: ${await res.text()}`)
-  return (await res.json()) as {
-    type: string
-    title: string
-    status: number
-    detail?: string
-    code?: string
-    errors?: { field: string; message: string }[]
-  }
 }
