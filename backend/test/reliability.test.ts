@@ -9,8 +9,11 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { probeCluster } from '../reliability/lib.js'
-import { crashDurability, databaseOutage, rollingRestart, type ScenarioResult } from '../reliability/scenarios.js'
+import { probeCluster } from '../reliability/cluster.js'
+import { crashDurability } from '../reliability/scenarios/crash-durability.js'
+import { databaseOutage } from '../reliability/scenarios/database-outage.js'
+import type { ScenarioResult } from '../reliability/scenarios/measure.js'
+import { rollingRestart } from '../reliability/scenarios/rolling-restart.js'
 
 const PG_URL = process.env.TEST_DATABASE_URL
 const NEEDS_PG = PG_URL ? false : 'needs PostgreSQL: set TEST_DATABASE_URL'

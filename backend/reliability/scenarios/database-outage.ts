@@ -1,0 +1,309 @@
+/**
+ * b. Database outage: a private PostgreSQL cluster stopped and started under load; answers
+ * fail fast with 503, recover without a restart, and revocation keeps working.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import http from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { unreachable } from '../../testkit/databases.js'
+import { onExit } from '../../testkit/exit-cleanup.js'
+import { freePort } from '../../testkit/free-port.js'
+import { type ServerProcess, startServerProcess, terminate, waitUntilAnswers } from '../../testkit/server-process.js'
+import { type ClusterProbe, createCluster } from '../cluster.js'
+import { call, PASSWORD, type Reply, RequestFailed, signup, tasksOn } from '../http-client.js'
+import { now, round } from '../numbers.js'
+import { serverEnv } from '../servers.js'
+import { countStatus, type Log, quiet, readBack, revocationDelay, type ScenarioResult, Violations } from './measure.js'
+
+type OutageRecord = {
+  server: string
+  op: 'list' | 'create' | 'readyz' | 'me (session token)' | 'sign-in'
+  start: number
+  end: number
+  /** 0 when no answer came. */
+  status: number
+  error?: string
+  problemJson: boolean
+  retryAfter: string | undefined
+}
+
+export type OutageOptions = {
+  probe: ClusterProbe & { ok: true }
+  outageMs: number
+  loopsPerInstance: number
+  warmMs: number
+  stopMode: 'fast' | 'immediate'
+  log?: Log
+}
+
+/** API.md: fail fast while the database is down. */
+const FAIL_FAST_MS = 1_000
+/** The server must be answering again this long after the database is back. */
+const RECOVERY_DEADLINE_MS = 5_000
+/** API.md "Revocation": every instance refuses a signed-out session within 1 s. */
+const REVOCATION_DEADLINE_MS = 1_000
+const LISTENER_LOG = /revocation listener/
+
+export async function databaseOutage(o: OutageOptions): Promise<ScenarioResult> {
+  const log = o.log ?? quiet
+  const violations = new Violations()
+  const records: OutageRecord[] = []
+  const servers: ServerProcess[] = []
+  const dataDir = mkdtempSync(join(tmpdir(), 'taskwell-outage-'))
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true })
+  const unregisterDataDir = onExit(removeDataDir)
+  const metrics: Record<string, number> = {}
+  const acked = new Map<string, string>()
+  let lost = 0
+  let recoveryMs = Number.NaN
+  let summaryDetail = ''
+  const cluster = await createCluster(o.probe.tools)
+  const stop = { now: false }
+  const loops: Promise<void>[] = []
+  const agents: http.Agent[] = []
+  try {
+    const [portA, portB] = [await freePort(), await freePort()]
+    // LOG_LEVEL info (the default) so the revocation listener's reconnection can be timed.
+    const env = serverEnv({
+      DATABASE_URL: cluster.url,
+      PUBLIC_URL: `http://localhost:${portA}`,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    })
+    const a = startServerProcess({ name: 'A', env, port: portA, watch: LISTENER_LOG })
+    const b = startServerProcess({ name: 'B', env, port: portB, watch: LISTENER_LOG })
+    servers.push(a, b)
+    await Promise.all([waitUntilAnswers(a), waitUntilAnswers(b)])
+    const who = await signup(a.base)
+    const deadline = now() + 120_000
+
+    const record = async (server: ServerProcess, op: OutageRecord['op'], send: () => Promise<Reply>) => {
+      try {
+        const res = await send()
+        records.push({
+          server: server.name,
+          op,
+          start: res.start,
+          end: res.end,
+          status: res.status,
+          problemJson: (res.headers['content-type'] ?? '').startsWith('application/problem+json'),
+          retryAfter: res.headers['retry-after'],
+        })
+        return res
+      } catch (err) {
+        if (!(err instanceof RequestFailed)) throw err
+        records.push({
+          server: server.name,
+          op,
+          start: err.start,
+          end: err.end,
+          status: 0,
+          error: err.code,
+          problemJson: false,
+          retryAfter: undefined,
+        })
+        return undefined
+      }
+    }
+
+    for (const server of servers) {
+      const agent = new http.Agent({ keepAlive: true })
+      agents.push(agent)
+      for (let i = 0; i < o.loopsPerInstance; i++) {
+        loops.push(
+          (async () => {
+            for (let k = 0; k < 1_000_000 && !stop.now && now() < deadline; k++) {
+              const create = (k + i) % 2 === 1
+              const title = `outage ${server.name}.${i}.${k}`
+              const res = await record(server, create ? 'create' : 'list', () =>
+                create
+                  ? tasksOn(server.base, who).create({ title }, { agent })
+                  : tasksOn(server.base, who).list({ limit: 20 }, { agent }),
+              )
+              if (res?.status === 201) acked.set((JSON.parse(res.text) as { id: string }).id, title)
+              // A mild back-off after a failure, so the 2 cores are not spent on spinning loops.
+              if (!res || res.status >= 400) await sleep(50)
+            }
+          })(),
+        )
+      }
+      loops.push(
+        (async () => {
+          while (!stop.now && now() < deadline) {
+            await record(server, 'readyz', () => call(server.base, 'GET', '/readyz', { timeoutMs: 5_000 }))
+            await sleep(100)
+          }
+        })(),
+      )
+    }
+
+    await sleep(o.warmMs)
+    const tStop = now()
+    await cluster.stop(o.stopMode)
+    const tDown = now()
+    log(`  database stopped (pg_ctl stop -m ${o.stopMode}: ${round(tDown - tStop)} ms)`)
+    await sleep(o.outageMs / 2)
+    // Two more paths that need the database: a session-token lookup (Better Auth) and a sign-in.
+    await record(a, 'me (session token)', () => call(a.base, 'GET', '/api/me', { token: who.sessionToken }))
+    await record(b, 'sign-in', () =>
+      call(b.base, 'POST', '/api/auth/signin', { json: { email: who.email, password: PASSWORD } }),
+    )
+    await sleep(Math.max(0, tDown + o.outageMs - now()))
+    const tStart = now()
+    // When the database really accepts connections again: pg_ctl -w only polls for it.
+    const dbUp = (async () => {
+      while (now() - tStart < 60_000) {
+        if ((await unreachable(cluster.url)) === undefined) return now()
+        await sleep(20)
+      }
+      return undefined
+    })()
+    await cluster.start()
+    const tUp = (await dbUp) ?? now()
+    log(
+      `  database started again (pg_ctl start -w: ${round(now() - tStart)} ms; accepting after ${round(tUp - tStart)} ms)`,
+    )
+
+    // Recovered: for each instance, several successes of both kinds after its last failure.
+    const recoveredAt = async (server: ServerProcess): Promise<number | undefined> => {
+      const limit = tUp + RECOVERY_DEADLINE_MS * 2
+      while (now() < limit) {
+        const mine = records.filter((r) => r.server === server.name && r.op !== 'readyz' && r.start >= tDown)
+        const lastBad = mine.reduce((t, r) => (r.status >= 200 && r.status < 300 ? t : Math.max(t, r.end)), -1)
+        const after = mine.filter((r) => r.start > lastBad && r.status >= 200 && r.status < 300)
+        const ready = records.some(
+          (r) => r.server === server.name && r.op === 'readyz' && r.start >= tUp && r.status === 200,
+        )
+        if (ready && after.some((r) => r.op === 'list') && after.some((r) => r.op === 'create') && after.length >= 4) {
+          return Math.min(...after.map((r) => r.end))
+        }
+        await sleep(50)
+      }
+      return undefined
+    }
+    const recovered = await Promise.all(servers.map(recoveredAt))
+    if (recovered.some((t) => t === undefined)) {
+      violations.add(`no recovery within ${(RECOVERY_DEADLINE_MS * 2) / 1000} s of the database coming back`)
+    } else {
+      recoveryMs = Math.max(0, ...recovered.map((t) => (t as number) - tUp))
+      if (recoveryMs > RECOVERY_DEADLINE_MS) violations.add(`recovery took ${round(recoveryMs)} ms`)
+      log(`  both instances answer again ${round(recoveryMs)} ms after the database accepted connections`)
+    }
+
+    // Revocation after the restart: signed out on one instance, refused on the other, which
+    // only learns of it through its LISTEN connection (reconnected) or the reload that follows it.
+    const revocation: number[] = []
+    for (const [from, to] of [
+      [b, a],
+      [a, b],
+    ] as const) {
+      const ms = await revocationDelay(from, to, who.email)
+      if (typeof ms === 'string') violations.add(`revocation ${from.name} → ${to.name}: ${ms}`)
+      else {
+        revocation.push(ms)
+        if (ms > REVOCATION_DEADLINE_MS) {
+          violations.add(`revocation ${from.name} → ${to.name}: refused only after ${round(ms)} ms`)
+        }
+      }
+    }
+    metrics.revocationMaxMs = revocation.length === 2 ? Math.max(...revocation) : Number.NaN
+    log(`  sign-out after recovery refused on the other instance within ${revocation.map(round).join(' / ')} ms`)
+
+    // The revocation listener of each instance, reconnected after the database came back.
+    const listenerMs: number[] = []
+    const reconnected = (server: ServerProcess) =>
+      server.marks.find((m) => m.at >= tStart && /reconnected/.test(m.line))
+    for (let i = 0; i < 100 && !servers.every(reconnected); i++) await sleep(50)
+    for (const server of servers) {
+      const back = reconnected(server)
+      if (!back) violations.add(`${server.name}: the revocation listener did not log its reconnection`)
+      else listenerMs.push(Math.max(0, back.at - tUp))
+    }
+    metrics.listenerMaxMs = listenerMs.length ? Math.max(...listenerMs) : Number.NaN
+    if (metrics.listenerMaxMs > REVOCATION_DEADLINE_MS) {
+      violations.add(`a revocation listener reconnected only ${round(metrics.listenerMaxMs)} ms after the database`)
+    }
+
+    await sleep(300)
+    stop.now = true
+    await Promise.all(loops)
+    for (const server of servers) {
+      if (!server.running()) violations.add(`server ${server.name} died: ${server.output().slice(-2_000)}`)
+    }
+
+    // Judge every request.
+    const traffic = records.filter((r) => r.op === 'list' || r.op === 'create')
+    const window = records.filter((r) => r.start >= tStop && r.start <= tUp + RECOVERY_DEADLINE_MS)
+    for (const r of records) {
+      const what = `${r.op} on ${r.server} at +${round(r.start - tStop)} ms`
+      if (r.status === 0) violations.add(`${what}: no answer (${r.error}) after ${round(r.end - r.start)} ms`)
+      else if (r.status >= 500 && r.status !== 503) violations.add(`${what}: ${r.status}`)
+      else if (r.status === 503 && (!r.problemJson || !r.retryAfter)) {
+        violations.add(`${what}: 503 without ${r.problemJson ? 'Retry-After' : 'problem+json'}`)
+      } else if (r.end < tStop && r.status >= 400) violations.add(`${what}: ${r.status} before the outage`)
+    }
+    for (const r of window) {
+      if (r.end - r.start > FAIL_FAST_MS) violations.add(`${r.op} on ${r.server}: took ${round(r.end - r.start)} ms`)
+    }
+    for (const r of records) {
+      if (r.op === 'me (session token)' || r.op === 'sign-in') {
+        if (r.status !== 503) violations.add(`${r.op} during the outage: ${r.status}, expected 503`)
+      }
+    }
+    const readyDown = records.filter((r) => r.op === 'readyz' && r.start >= tDown && r.end <= tStart)
+    if (readyDown.length === 0) violations.add('/readyz was not polled while the database was down')
+    for (const r of readyDown)
+      if (r.status !== 503) violations.add(`/readyz said ${r.status} while the database was down`)
+
+    const down = traffic.filter((r) => r.start >= tDown && r.end <= tStart)
+    const worst = Math.max(0, ...window.map((r) => r.end - r.start))
+    metrics.requestsWhileDown = down.length
+    metrics.worstMsInOutage = worst
+    metrics.recoveryMs = recoveryMs
+    metrics.readyzWhileDown = readyDown.length
+
+    const back = await readBack(a.base, who, acked)
+    lost = back.missing.length
+    for (const s of back.surprises) violations.add(s)
+    if (lost) violations.add(`${lost} acknowledged tasks are missing after the outage`)
+    summaryDetail =
+      `${down.length} list/create requests while it was down were all answered ` +
+      `${down.every((r) => r.status === 503) ? '503' : 'NOT all 503'} problem+json with Retry-After, the slowest ` +
+      `request from the stop to 5 s after the start took ${round(worst)} ms, /readyz said 503 ${readyDown.length} times; ` +
+      `both instances answered again ${round(recoveryMs)} ms after the database accepted connections, without a ` +
+      `restart; their revocation listeners reconnected after ${listenerMs.map(round).join(' / ')} ms, and a sign-out ` +
+      `on one instance after recovery was refused on the other within ${revocation.map(round).join(' / ')} ms.`
+  } catch (err) {
+    violations.add(`outage scenario: ${(err as Error).message}`)
+  } finally {
+    stop.now = true
+    await Promise.all(loops).catch(() => {})
+    for (const agent of agents) agent.destroy()
+    for (const server of servers) {
+      const exit = await terminate(server)
+      if (exit.code !== 0) violations.add(`server ${server.name} ended with ${exit.code ?? exit.signal} on SIGTERM`)
+    }
+    await cluster.destroy()
+    removeDataDir()
+    unregisterDataDir()
+  }
+  const traffic = records.filter((r) => r.op === 'list' || r.op === 'create')
+  const serverErrors: Record<number, number> = {}
+  for (const r of traffic) countStatus(serverErrors, r.status)
+  return {
+    scenario: `b. database outage (private cluster, stop -m ${o.stopMode})`,
+    requests: traffic.length,
+    acknowledged: traffic.filter((r) => r.status >= 200 && r.status < 300).length,
+    lost,
+    serverErrors,
+    recovery: Number.isNaN(recoveryMs) ? 'none' : `${round(recoveryMs)} ms`,
+    summary:
+      `Two instances on a private PostgreSQL cluster served ${o.loopsPerInstance} list/create loops each; the ` +
+      `cluster was stopped with \`pg_ctl stop -m ${o.stopMode}\` for ${(o.outageMs / 1000).toFixed(1)} s and ` +
+      `started again: ${summaryDetail}`,
+    violations: violations.list(),
+    metrics,
+  }
+}
