@@ -5,71 +5,29 @@
 
 import assert from 'node:assert/strict'
 import { createPublicKey, generateKeyPairSync, type JsonWebKey as NodeJsonWebKey, randomUUID } from 'node:crypto'
-import { after, before, describe, it } from 'node:test'
-import {
-  createLocalJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  exportJWK,
-  type JSONWebKeySet,
-  type JWK,
-  jwtVerify,
-} from 'jose'
+import { after, describe, it } from 'node:test'
+import { createLocalJWKSet, exportJWK, jwtVerify } from 'jose'
 import { assertUnauthorized } from '../../testkit/problem.js'
+import { closeDatabases, drivers, STRONG_PASSWORD } from '../support/harness.js'
 import {
-  closeDatabases,
-  drivers,
-  type SignedIn,
-  STRONG_PASSWORD,
-  startTestApp,
-  type TestApp,
-} from '../support/harness.js'
+  ann,
+  annClaims,
+  bob,
+  jwks,
+  me,
+  serverKey,
+  serverSigned,
+  t,
+  useAccessTokenFixture,
+  validClaims,
+} from './access-token-fixture.js'
 import { b64url, type Claims, ed25519, forge, hs256, meId, now } from './forged-tokens.js'
 
 after(closeDatabases)
 
 for (const driver of drivers()) {
   describe(`bearer access tokens on ${driver} (RFC 8725)`, () => {
-    let t: TestApp
-    let ann: SignedIn
-    let bob: SignedIn
-    let annClaims: Claims
-    let jwks: JSONWebKeySet
-    let serverKey: JWK & { kid: string }
-
-    /** Claims a genuine token for Ann would carry, fresh. */
-    const validClaims = (): Claims => {
-      const iat = now()
-      return {
-        sub: ann.user.id,
-        sid: annClaims.sid,
-        email: ann.user.email,
-        iat,
-        exp: iat + 900,
-        iss: t.config.publicUrl,
-        aud: t.config.publicUrl,
-      }
-    }
-
-    /** A token signed with the server's own private key (via Better Auth), so only its claims can be wrong. */
-    const serverSigned = async (payload: Claims) => (await t.services.auth.api.signJWT({ body: { payload } })).token
-
-    const me = (token: string) => t.get('/api/me', token)
-
-    before(async () => {
-      t = await startTestApp(driver)
-      ann = await t.signup()
-      bob = await t.signup()
-      annClaims = decodeJwt(ann.token)
-      const res = await t.fetch('/api/auth/jwks')
-      assert.equal(res.status, 200)
-      jwks = (await res.json()) as JSONWebKeySet
-      const key = jwks.keys.find((k) => k.kid === decodeProtectedHeader(ann.token).kid)
-      assert.ok(key?.kid, 'the signing key is published')
-      serverKey = key as JWK & { kid: string }
-    })
-
-    after(() => t?.close())
+    useAccessTokenFixture(driver)
 
     it('publishes an Ed25519 public key (and nothing private) that verifies a sign-in token with the contract claims', async () => {
       assert.ok(jwks.keys.length >= 1)
