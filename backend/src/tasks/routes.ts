@@ -157,7 +157,8 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
     method: 'patch',
     path: '/{user_id}/tasks/{id}/complete',
     summary: 'Toggle completion, or set it with { "completed": bool }',
-    description: 'With no body (and no Content-Type) the completion flips; with a body it is set (idempotent).',
+    description:
+        'With no body (and no Content-Type), or with `{}`, the completion flips; with `{ "completed": bool }` it is set (idempotent).',
     middleware: [optionalJsonBody] as const,
     request: {
       params: TaskIdParams,
@@ -167,7 +168,7 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
   })
   router.openapi(completeRoute, async (c) => {
     const { id } = c.req.valid('param')
-    const { completed } = c.req.valid('json') as { completed?: boolean }
+    const { completed } = c.req.valid('json')
     const row = await setCompletion(db, c.var.caller.userId, id, completed)
     if (!row) throw taskNotFound()
     return c.json(toTaskJson(row), 200)

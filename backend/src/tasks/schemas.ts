@@ -76,8 +76,14 @@ export const TaskPatchSchema = z
   .refine((patch) => Object.keys(patch).length > 0, 'Give at least one field to change')
   .openapi('TaskPatch')
 
+/** `{}` sets nothing, so it toggles like no body at all. */
 export const CompleteSchema = z
-  .object({ completed: z.boolean('completed must be true or false') })
+  .object({
+    completed: z
+      .boolean('completed must be true or false')
+      .optional()
+      .openapi({ description: 'Set completion to this; left out, the completion flips' }),
+  })
   .strict()
   .openapi('TaskCompletion')
 
