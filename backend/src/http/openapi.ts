@@ -31,6 +31,15 @@ const ERROR_DESCRIPTIONS = {
   503: 'A dependency is down; see Retry-After',
 } as const
 
+/**
+ * What the HTTP server itself answers to any request whose headers are over its limit
+ * (http/listen.ts `maxHeaderSize`), before the app sees it: for routes that take no input
+ * and so have no 4xx of their own, such as the probes.
+ */
+export const headersTooLarge = {
+  431: { description: 'Request headers larger than the server accepts; answered before the app, with no body' },
+} as const
+
 export function errors(...statuses: (keyof typeof ERROR_DESCRIPTIONS)[]) {
   return Object.fromEntries(statuses.map((s) => [s, problem(ERROR_DESCRIPTIONS[s])]))
 }

@@ -47,6 +47,7 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
 
   const listRoute = createRoute({
     ...common,
+    operationId: 'listTasks',
     method: 'get',
     path: '/{user_id}/tasks',
     summary: 'List my tasks (filter, search, sort, paginate)',
@@ -82,6 +83,7 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
 
   const createTaskRoute = createRoute({
     ...common,
+    operationId: 'createTask',
     method: 'post',
     path: '/{user_id}/tasks',
     summary: 'Create a task',
@@ -97,6 +99,7 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
 
   const readRoute = createRoute({
     ...common,
+    operationId: 'getTask',
     method: 'get',
     path: '/{user_id}/tasks/{id}',
     summary: 'Read one task',
@@ -111,6 +114,7 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
 
   const replaceRoute = createRoute({
     ...common,
+    operationId: 'replaceTask',
     method: 'put',
     path: '/{user_id}/tasks/{id}',
     summary: 'Replace the editable fields (omitted ones reset to their defaults)',
@@ -126,6 +130,7 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
 
   const patchRoute = createRoute({
     ...common,
+    operationId: 'updateTask',
     method: 'patch',
     path: '/{user_id}/tasks/{id}',
     summary: 'Change some editable fields',
@@ -141,6 +146,7 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
 
   const deleteRoute = createRoute({
     ...common,
+    operationId: 'deleteTask',
     method: 'delete',
     path: '/{user_id}/tasks/{id}',
     summary: 'Delete a task',
@@ -154,11 +160,12 @@ export function tasksRouter({ db, listCache, requireUser }: TasksDeps) {
 
   const completeRoute = createRoute({
     ...common,
+    operationId: 'toggleTaskCompletion',
     method: 'patch',
     path: '/{user_id}/tasks/{id}/complete',
     summary: 'Toggle completion, or set it with { "completed": bool }',
     description:
-        'With no body (and no Content-Type), or with `{}`, the completion flips; with `{ "completed": bool }` it is set (idempotent).',
+      'With no body (and no Content-Type), or with `{}`, the completion flips; with `{ "completed": bool }` it is set (idempotent).',
     middleware: [optionalJsonBody] as const,
     request: {
       params: TaskIdParams,
