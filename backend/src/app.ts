@@ -68,8 +68,10 @@ export function createApp(services: Services, lifecycle: { draining(): boolean }
       title: 'Taskwell API',
       version: '1.0.0',
       description: 'Multi-user task manager. Every error is an RFC 9457 problem document.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: config.publicUrl }],
+    // Relative: the document is right on whatever origin serves it (PUBLIC_URL, a proxy, a test port).
+    servers: [{ url: '/', description: 'The origin serving this document' }],
   })
   app.route('/', referencePageRouter())
 

@@ -5,7 +5,7 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../http/env.js'
-import { errors, jsonResponse } from '../http/openapi.js'
+import { errors, headersTooLarge, jsonResponse } from '../http/openapi.js'
 import { rejectInvalid } from '../http/validation.js'
 import type { Auth } from '../identity/better-auth.js'
 
@@ -32,7 +32,7 @@ export function jwksRouter({ auth }: { auth: Auth }) {
     summary: 'Public keys that verify access tokens (JWKS, RFC 7517)',
     description: 'EdDSA (Ed25519) keys. Verify `iss`, `aud` and `exp` as well as the signature.',
     security: [],
-    responses: { 200: jsonResponse(JwksSchema, 'The key set'), ...errors(503) },
+    responses: { 200: jsonResponse(JwksSchema, 'The key set'), ...headersTooLarge, ...errors(503) },
   })
 
   router.openapi(jwksRoute, async (c) => {

@@ -196,7 +196,8 @@ export async function signupChecked(template: Req, seedRoute: boolean) {
   assert.deepEqual(sameEmailBefore, [], `accepted an address already taken: ${where}`)
   const { email: sent, name: sentName } = input as { email: string; name?: string }
   const result = JSON.parse(a.text) as { user: { id: string; email: string; name: string; created_at: string } }
-  const email = seedRoute ? sent.trim().toLowerCase() : sent.toLowerCase()
+  // Every door trims and lower-cases the email (decision 013).
+  const email = sent.trim().toLowerCase()
   assert.equal(result.user.email, email, where)
   assert.deepEqual(await usersWithEmail(email), [{ id: result.user.id }], `exactly the new user is stored: ${where}`)
   if (seedRoute) {

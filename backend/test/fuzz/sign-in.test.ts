@@ -69,9 +69,7 @@ for (const driver of drivers()) {
               const where = show(req)
               assertWellFormed(a, where, ours)
               const input = parseObject(body)
-              const rightEmail =
-                typeof input?.email === 'string' &&
-                (ours ? input.email.trim() : input.email).toLowerCase() === ann.user.email
+              const rightEmail = typeof input?.email === 'string' && input.email.trim().toLowerCase() === ann.user.email
               const right =
                 rightEmail && typeof input?.password === 'string' && input.password.normalize('NFKC') === ann.password
               if (a.status === 200) {
