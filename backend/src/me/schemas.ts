@@ -1,11 +1,9 @@
 /** Wire shapes of the account routes (decision 009): validation, types and OpenAPI from one place. */
 import { z } from '@hono/zod-openapi'
 import { AUDIT_ACTIONS } from '../audit/audit-log.js'
-import { emailField, nameField, newPasswordField, UserSchema } from '../auth/schemas.js'
+import { UserSchema } from '../auth/schemas.js'
 import { limitParam } from '../http/validation.js'
-
-/** A password being confirmed, not chosen: accounts made under older rules still have theirs. */
-const currentPassword = z.string().min(1, 'Password is required').max(4096, 'Password is too long')
+import { currentPasswordField, emailField, nameField, newPasswordField } from '../identity/rules.js'
 
 /** Mailed tokens are URL-safe (reset: an id; verification: a JWT); nothing else may reach a query. */
 const token = z
@@ -29,13 +27,13 @@ export const resetConfirmBody = (minPasswordLength: number) =>
 
 export const changePasswordBody = (minPasswordLength: number) =>
   z
-    .object({ current_password: currentPassword, new_password: newPasswordField(minPasswordLength) })
+    .object({ current_password: currentPasswordField, new_password: newPasswordField(minPasswordLength) })
     .strict()
     .openapi('ChangePasswordRequest')
 
 export const UpdateMeBody = z.object({ name: nameField }).strict().openapi('UpdateMeRequest')
 
-export const DeleteMeBody = z.object({ password: currentPassword }).strict().openapi('DeleteAccountRequest')
+export const DeleteMeBody = z.object({ password: currentPasswordField }).strict().openapi('DeleteAccountRequest')
 
 export const AcceptedSchema = z
   .object({ detail: z.string().openapi({ example: 'If that account exists, we sent it a link.' }) })
