@@ -68,7 +68,8 @@ export function createApp(services: Services, lifecycle: { draining(): boolean }
       title: 'Taskwell API',
       version: '1.0.0',
       description: 'Multi-user task manager. Every error is an RFC 9457 problem document.',
-      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+      // OpenAPI 3.1's `identifier` (an SPDX expression) is missing from the library's 3.0-shaped type.
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' } as { name: string },
     },
     // Relative: the document is right on whatever origin serves it (PUBLIC_URL, a proxy, a test port).
     servers: [{ url: '/', description: 'The origin serving this document' }],
