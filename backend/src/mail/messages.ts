@@ -1,4 +1,5 @@
 /** The mails Taskwell sends: plain text first, with a minimal HTML twin. */
+import { RESET_TOKEN_TTL_SECONDS, VERIFICATION_TOKEN_TTL_SECONDS } from '../identity/better-auth.js'
 import type { Mail } from './mailer.js'
 
 type Recipient = { email: string }
@@ -7,7 +8,7 @@ export function verificationMail(user: Recipient, link: string): Mail {
   return message(user, link, {
     subject: 'Verify your email address for Taskwell',
     intro: 'Please confirm that this is your email address by opening this link:',
-    outro: 'The link is valid for 24 hours. If you did not create a Taskwell account, ignore this email.',
+    outro: `The link is valid for ${duration(VERIFICATION_TOKEN_TTL_SECONDS)}. If you did not create a Taskwell account, ignore this email.`,
   })
 }
 
@@ -15,9 +16,22 @@ export function passwordResetMail(user: Recipient, link: string): Mail {
   return message(user, link, {
     subject: 'Reset your Taskwell password',
     intro: 'Someone (hopefully you) asked to reset your Taskwell password. Choose a new one here:',
-    outro:
-      'The link works once and for 30 minutes. If you did not ask for it, ignore this email: your password stays as it is.',
+    outro: `The link works once and for ${duration(RESET_TOKEN_TTL_SECONDS)}. If you did not ask for it, ignore this email: your password stays as it is.`,
   })
+}
+
+/**
+ * A link lifetime as a mail states it: in the largest unit that divides it exactly
+ * (1800 → "30 minutes", 86400 → "24 hours"; days would hide that a link mailed at 9 dies at 9).
+ */
+export function duration(seconds: number): string {
+  const [count, unit] =
+    seconds % 3600 === 0
+      ? [seconds / 3600, 'hour']
+      : seconds % 60 === 0
+        ? [seconds / 60, 'minute']
+        : [seconds, 'second']
+  return `${count} ${unit}${count === 1 ? '' : 's'}`
 }
 
 function message(user: Recipient, link: string, words: { subject: string; intro: string; outro: string }): Mail {
