@@ -168,9 +168,10 @@ for (const driver of drivers()) {
             const updated = JSON.parse(a.text) as Task
             assertTaskInvariants(updated, me.user.id, where)
             const input = parseObject(body)
-            // No body toggles; { completed } sets. fetch labels a string body text/plain, so
-            // an accepted request with a body was JSON.
-            const expected = body === undefined || body.length === 0 ? !before.completed : input?.completed
+            // No body, or one that sets nothing ({}), toggles; { completed } sets. fetch labels a
+            // string body text/plain, so an accepted request with a body was JSON.
+            const setsNothing = body === undefined || body.length === 0 || input?.completed === undefined
+            const expected = setsNothing ? !before.completed : input?.completed
             assert.equal(updated.completed, expected, where)
             if (updated.completed && before.completed) assert.equal(updated.completed_at, before.completed_at, where)
             assert.deepEqual(editable(updated), editable(before), `completion changes nothing else: ${where}`)
