@@ -93,100 +93,96 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: int(10, 1, 200),
 })
 
-/** The variables as parsed: defaults applied, numbers and lists converted. */
-type Env = z.output<typeof envSchema>
-
 /**
- * The configuration the app reads: what `loadConfig` returns, typed from this function so the
- * type cannot drift from the values. Lifetimes are in seconds, delays in ms, sizes in bytes.
+ * The configuration the app reads, parsed from the variables: what `loadConfig` returns, so its
+ * type is this schema's output and cannot drift from the values. Lifetimes are in seconds, delays
+ * in ms, sizes in bytes. BETTER_AUTH_SECRET is checked against NODE_ENV even when other variables
+ * are bad (`when`), so one error names them all; the transform runs on valid input only, so a
+ * development secret is never generated in production.
  */
-function toConfig(e: Env, dataDir: string, secret: string, generatedSecret: boolean) {
-  return Object.freeze({
-    /** NODE_ENV. @default 'development' */
-    env: e.NODE_ENV,
-    /** PORT, the HTTP port. @default 4000 */
-    port: e.PORT,
-    /** HOST, the interface to listen on. @default undefined (all interfaces) */
-    host: e.HOST,
-    /** DATABASE_URL. @default undefined (embedded PGlite under dataDir) */
-    databaseUrl: e.DATABASE_URL,
-    /** DATA_DIR, absolute. @default resolve('./data') */
-    dataDir,
-    /** BETTER_AUTH_SECRET, ≥ 32 characters. @default generated into dataDir/auth-secret outside production */
-    secret,
-    /** PUBLIC_URL, an origin (JWT `iss` and `aud`). @default `http://localhost:${port}` */
-    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
-    /** CORS_ORIGINS, extra browser origins. @default [] */
-    corsOrigins: Object.freeze(e.CORS_ORIGINS),
-    /** TRUSTED_PROXIES, IPs or CIDR blocks whose X-Forwarded-For is believed. @default [] */
-    trustedProxies: Object.freeze(e.TRUSTED_PROXIES),
-    /** LOG_LEVEL, a pino level. @default 'info' */
-    logLevel: e.LOG_LEVEL,
-    /** ACCESS_TOKEN_TTL_SECONDS, access token lifetime in seconds. @default 900 */
-    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
-    /** SESSION_TTL_SECONDS, sliding session lifetime in seconds. @default 604800 (7 days) */
-    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
-    /** SESSION_UPDATE_AGE_SECONDS, how often a used session's expiry moves, in seconds. @default 86400 */
-    sessionUpdateAgeSeconds: e.SESSION_UPDATE_AGE_SECONDS,
-    /** PASSWORD_MIN_LENGTH, in code points. @default 8 */
-    passwordMinLength: e.PASSWORD_MIN_LENGTH,
-    rateLimits: Object.freeze({
-      /** RATE_LIMIT_SIGNUP_PER_HOUR, sign-ups per client IP per hour. @default 100 */
-      signupPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
-      /** RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT, per 15 minutes. @default 10 */
-      signinFailuresPerAccount: e.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT,
-      /** RATE_LIMIT_SIGNIN_FAILURES_PER_IP, per 15 minutes. @default 50 */
-      signinFailuresPerIp: e.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
-      /** RATE_LIMIT_EMAIL_PER_ADDRESS, mails per address per hour. @default 5 */
-      emailPerAddress: e.RATE_LIMIT_EMAIL_PER_ADDRESS,
-      /** RATE_LIMIT_EMAIL_PER_IP, mails requested per client IP per hour. @default 30 */
-      emailPerIp: e.RATE_LIMIT_EMAIL_PER_IP,
-    }),
-    /** SIGNIN_REFUSAL_DELAY_MS, the tarpit before a rate-limited sign-in's 429, in ms. @default 1000 */
-    signinRefusalDelayMs: e.SIGNIN_REFUSAL_DELAY_MS,
-    /** SMTP_URL. @default undefined (mail written to dataDir/outbox) */
-    smtpUrl: e.SMTP_URL,
-    /** MAIL_FROM, the sender. @default 'Taskwell <no-reply@localhost>' */
-    mailFrom: e.MAIL_FROM,
-    /** REQUIRE_EMAIL_VERIFICATION: sign-in waits for a verified address. @default false */
-    requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION === 'true',
-    /** BODY_LIMIT_BYTES, the largest request body in bytes. @default 65536 */
-    bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    /** DATABASE_POOL_SIZE, connections in the pg pool. @default 10 */
-    databasePoolSize: e.DATABASE_POOL_SIZE,
-    /** TASK_LIST_CACHE_MB in bytes; 0 turns the cache off. @default 33554432 (32 MiB) */
-    taskListCacheBytes: e.TASK_LIST_CACHE_MB * 1024 * 1024,
-    /** Set when the secret was generated for development; server.ts warns about it. @default false */
-    generatedSecret,
+const configSchema = envSchema
+  .refine((e) => e.NODE_ENV !== 'production' || e.BETTER_AUTH_SECRET !== undefined, {
+    path: ['BETTER_AUTH_SECRET'],
+    message: 'required when NODE_ENV=production',
+    when: () => true,
   })
-}
+  .transform((e) => {
+    const dataDir = resolve(e.DATA_DIR)
+    const secret = e.BETTER_AUTH_SECRET ?? developmentSecret(dataDir)
+    const generatedSecret = e.BETTER_AUTH_SECRET === undefined
+    return Object.freeze({
+      /** NODE_ENV. @default 'development' */
+      env: e.NODE_ENV,
+      /** PORT, the HTTP port. @default 4000 */
+      port: e.PORT,
+      /** HOST, the interface to listen on. @default undefined (all interfaces) */
+      host: e.HOST,
+      /** DATABASE_URL. @default undefined (embedded PGlite under dataDir) */
+      databaseUrl: e.DATABASE_URL,
+      /** DATA_DIR, absolute. @default resolve('./data') */
+      dataDir,
+      /** BETTER_AUTH_SECRET, ≥ 32 characters. @default generated into dataDir/auth-secret outside production */
+      secret,
+      /** PUBLIC_URL, an origin (JWT `iss` and `aud`). @default `http://localhost:${port}` */
+      publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+      /** CORS_ORIGINS, extra browser origins. @default [] */
+      corsOrigins: Object.freeze(e.CORS_ORIGINS),
+      /** TRUSTED_PROXIES, IPs or CIDR blocks whose X-Forwarded-For is believed. @default [] */
+      trustedProxies: Object.freeze(e.TRUSTED_PROXIES),
+      /** LOG_LEVEL, a pino level. @default 'info' */
+      logLevel: e.LOG_LEVEL,
+      /** ACCESS_TOKEN_TTL_SECONDS, access token lifetime in seconds. @default 900 */
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      /** SESSION_TTL_SECONDS, sliding session lifetime in seconds. @default 604800 (7 days) */
+      sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+      /** SESSION_UPDATE_AGE_SECONDS, how often a used session's expiry moves, in seconds. @default 86400 */
+      sessionUpdateAgeSeconds: e.SESSION_UPDATE_AGE_SECONDS,
+      /** PASSWORD_MIN_LENGTH, in code points. @default 8 */
+      passwordMinLength: e.PASSWORD_MIN_LENGTH,
+      /** Limits per window (each ≥ 1, a count of requests), named by their variables below. @default see each */
+      rateLimits: Object.freeze({
+        /** RATE_LIMIT_SIGNUP_PER_HOUR, sign-ups per client IP per hour. @default 100 */
+        signupPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
+        /** RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT, per 15 minutes. @default 10 */
+        signinFailuresPerAccount: e.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT,
+        /** RATE_LIMIT_SIGNIN_FAILURES_PER_IP, per 15 minutes. @default 50 */
+        signinFailuresPerIp: e.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
+        /** RATE_LIMIT_EMAIL_PER_ADDRESS, mails per address per hour. @default 5 */
+        emailPerAddress: e.RATE_LIMIT_EMAIL_PER_ADDRESS,
+        /** RATE_LIMIT_EMAIL_PER_IP, mails requested per client IP per hour. @default 30 */
+        emailPerIp: e.RATE_LIMIT_EMAIL_PER_IP,
+      }),
+      /** SIGNIN_REFUSAL_DELAY_MS, the tarpit before a rate-limited sign-in's 429, in ms. @default 1000 */
+      signinRefusalDelayMs: e.SIGNIN_REFUSAL_DELAY_MS,
+      /** SMTP_URL. @default undefined (mail written to dataDir/outbox) */
+      smtpUrl: e.SMTP_URL,
+      /** MAIL_FROM, the sender. @default 'Taskwell <no-reply@localhost>' */
+      mailFrom: e.MAIL_FROM,
+      /** REQUIRE_EMAIL_VERIFICATION: sign-in waits for a verified address. @default false */
+      requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION === 'true',
+      /** BODY_LIMIT_BYTES, the largest request body in bytes. @default 65536 */
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      /** DATABASE_POOL_SIZE, connections in the pg pool. @default 10 */
+      databasePoolSize: e.DATABASE_POOL_SIZE,
+      /** TASK_LIST_CACHE_MB in bytes; 0 turns the cache off. @default 33554432 (32 MiB) */
+      taskListCacheBytes: e.TASK_LIST_CACHE_MB * 1024 * 1024,
+      /** Set when the secret was generated for development; server.ts warns about it. @default false */
+      generatedSecret,
+    })
+  })
 
 /** Frozen, nested objects and lists included. */
-export type Config = ReturnType<typeof toConfig>
+export type Config = z.output<typeof configSchema>
 
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
-  const parsed = envSchema.safeParse(blankAsUnset)
-  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
-  if (blankAsUnset.NODE_ENV === 'production' && blankAsUnset.BETTER_AUTH_SECRET === undefined) {
-    lines.push('  BETTER_AUTH_SECRET: required when NODE_ENV=production') // with the others, not after them
-  }
-  if (!parsed.success || lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
-  const e = parsed.data
-  const dataDir = resolve(e.DATA_DIR)
-  let secret = e.BETTER_AUTH_SECRET
-  let generatedSecret = false
-  if (!secret) {
-    if (e.NODE_ENV === 'production') {
-      throw new ConfigError('Invalid configuration:\n  BETTER_AUTH_SECRET: required when NODE_ENV=production')
-    }
-    secret = developmentSecret(dataDir)
-    generatedSecret = true
-  }
-  return toConfig(e, dataDir, secret, generatedSecret)
+  const parsed = configSchema.safeParse(blankAsUnset)
+  if (parsed.success) return parsed.data
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
 }
 
 /** A random secret kept in DATA_DIR so development sessions survive restarts. */
