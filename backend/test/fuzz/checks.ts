@@ -71,7 +71,7 @@ export function normalised(
   const has = (key: string) => Object.hasOwn(input, key)
   return {
     title: has('title') ? (input.title as string).trim() : (base.title as string),
-    description: has('description') ? (input.description as string) : base.description,
+    description: has('description') ? (input.description as string).replace(/^\uFEFF+/, '') : base.description,
     priority: has('priority') ? (input.priority as Priority) : base.priority,
     tags: has('tags') ? dedupe((input.tags as string[]).map((t) => t.trim().toLowerCase())) : base.tags,
     due_at: has('due_at')
