@@ -3,16 +3,16 @@
  * request id → logger → client IP → secure headers → CORS → origin check → body limit.
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { trackRequestOrigin } from './audit/request-origin.js'
 import { authRouter } from './auth/router.js'
 import { referencePageRouter } from './docs/reference-page.js'
-import { createClientIpResolver } from './http/client-ip.js'
+import { resolveClientIp } from './http/client-ip.js'
 import type { AppEnv } from './http/env.js'
 import { requestLogger } from './http/logger.js'
 import { notFound, onError, problemResponse } from './http/problem.js'
-import { corsAllowlist, limitBody, originGuard } from './http/security.js'
+import { assignRequestId } from './http/request-id.js'
+import { corsAllowlist, limitBody, originGuard, strictTransportSecurity } from './http/security.js'
 import { rejectInvalid } from './http/validation.js'
 import { createRequireUser } from './identity/caller.js'
 import { currentUserRouter } from './me/current-user.js'
@@ -23,33 +23,37 @@ import { tasksRouter } from './tasks/routes.js'
 
 /** `draining` (server.ts: after SIGTERM) turns /readyz to 503 while requests are still served. */
 export function createApp(services: Services, lifecycle: { draining(): boolean } = { draining: () => false }) {
-  const { config, log, database, auth, tokens, callers, limits, audit, background } = services
+  const { config, log, database, callers } = services
   const trustedOrigins = new Set([config.publicUrl, ...config.corsOrigins])
-  const clientIp = createClientIpResolver(config.trustedProxies)
   const requireUser = createRequireUser(callers)
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   app.onError(onError)
   app.notFound(() => problemResponse(notFound('route')))
 
-  app.use(requestId({ limitLength: 64 }))
+  app.use(assignRequestId())
   app.use(requestLogger(log))
-  app.use(async function resolveClientIp(c, next) {
-    c.set('clientIp', clientIp(c.env?.incoming?.socket.remoteAddress, c.req.header('x-forwarded-for')))
-    await next()
-  })
+  app.use(resolveClientIp(config.trustedProxies, config.trustedProxySecret))
   // Security events take the request's IP and user agent from here (audit/request-origin.ts).
   app.use(trackRequestOrigin())
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }))
+  app.use(
+    secureHeaders({
+      crossOriginResourcePolicy: 'same-origin',
+      strictTransportSecurity: strictTransportSecurity(config.publicUrl),
+    }),
+  )
   app.use('/api/*', corsAllowlist(trustedOrigins))
   app.use(originGuard(trustedOrigins))
   app.use(limitBody(config.bodyLimitBytes))
 
   app.route('/', opsRouter({ database, draining: lifecycle.draining }))
-  app.route('/api', authRouter({ config, db: database.db, auth, tokens, callers, limits, audit, background }))
+  app.route('/api', authRouter({ ...services, db: database.db }))
   app.route('/api', currentUserRouter({ db: database.db, requireUser }))
-  app.route('/api', meRouter({ config, db: database.db, auth, limits, audit, requireUser }))
-  app.route('/api', tasksRouter({ db: database.db, listCache: services.listCache, requireUser }))
+  app.route('/api', meRouter({ ...services, db: database.db, requireUser }))
+  app.route(
+    '/api',
+    tasksRouter({ db: database.db, listCache: services.listCache, limits: services.taskLimits, requireUser }),
+  )
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -8,7 +8,11 @@ import { ConfigError, loadConfig } from './config.js'
 import { openDb } from './db/client.js'
 import { migrate } from './db/migrate.js'
 import { listen } from './http/listen.js'
+import { loggableMessage } from './http/loggable-error.js'
 import { createLogger } from './http/logger.js'
+import { checkInstancesAgree, instanceFingerprint } from './identity/instance-agreement.js'
+import { checkRevocationReaches } from './identity/revocation.js'
+import { checkSigningKeysReadable } from './identity/signing-keys.js'
 import { createServices } from './services.js'
 
 /** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
@@ -36,19 +40,38 @@ async function main() {
     )
   }
   if (!config.smtpUrl) {
-    // Outbox links are credentials in a file and in the log: fine on a laptop, not in production.
+    // Outbox links are credentials in files: fine on a laptop; in production only when asked for
+    // (MAIL_OUTBOX_IN_PRODUCTION, config.ts).
     const level = config.env === 'production' ? 'warn' : 'info'
-    log[level](`SMTP_URL is not set: mail is written to ${join(config.dataDir, 'outbox')} and its links logged`)
+    log[level](
+      `SMTP_URL is not set: mail is written to ${join(config.dataDir, 'outbox')} (npm run outbox prints the links)`,
+    )
   }
 
+  // Its revocation listener carries it, so other instances on the database can tell we disagree.
+  const fingerprint = instanceFingerprint(config)
   const database = await openDb({
     url: config.databaseUrl,
+    directUrl: config.databaseDirectUrl,
+    preparedStatements: config.databasePreparedStatements,
+    applicationName: fingerprint,
     dataDir: join(config.dataDir, 'pglite'),
+    pgliteInWorker: true,
     poolSize: config.databasePoolSize,
     onPoolError: (err) => log.warn({ err }, 'idle database connection failed'),
   })
+  // Before migrations: their session lock needs the direct connection this proves.
+  await checkRevocationReaches(database)
   await migrate(database)
   const services = await createServices(config, database, log)
+  // A running instance with another secret is the likelier cause, so that refusal comes first.
+  await checkInstancesAgree(database, fingerprint)
+    .then(() => checkSigningKeysReadable(database.db, config))
+    .catch(async (err: unknown) => {
+      await services.close()
+      await database.close()
+      throw err
+    })
   let stopping = false
   const app = createApp(services, { draining: () => stopping })
   const http = await listen(app.fetch, config.port, config.host)
@@ -72,6 +95,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error('Taskwell failed to start:', err instanceof Error ? err.message : err)
+  // Through the log's rules: a query that failed at start-up must not print its values either.
+  console.error('Taskwell failed to start:', loggableMessage(err))
   process.exit(1)
 })

@@ -11,11 +11,15 @@ import { type Auth, createAuth } from './identity/better-auth.js'
 import { type CallerResolver, createCallerResolver } from './identity/caller.js'
 import { preloadPasswordPolicy } from './identity/password.js'
 import { createRevocations, type Revocations } from './identity/revocation.js'
+import { createSecondFactors, type SecondFactors } from './identity/second-factor/second-factors.js'
 import { createTokenService, type TokenService } from './identity/tokens.js'
 import { type Background, createBackground } from './jobs/background.js'
+import { type Cleanup, createCleanup } from './jobs/cleanup.js'
 import { createMailer, type Mailer } from './mail/mailer.js'
+import { createSecurityNotices, type SecurityNotices } from './mail/security-notices.js'
 import { createRateLimiter } from './rate-limits/counters.js'
 import { type AuthLimits, createAuthLimits } from './rate-limits/policy.js'
+import { createTaskLimits, type TaskLimits } from './tasks/limits.js'
 import { createListCache, type ListCache } from './tasks/list-cache.js'
 
 export type Services = {
@@ -27,10 +31,16 @@ export type Services = {
   revocations: Revocations
   callers: CallerResolver
   limits: AuthLimits
+  secondFactors: SecondFactors
   mailer: Mailer
+  notices: SecurityNotices
   audit: AuditLog
   background: Background
   listCache: ListCache
+  /** Deletes expired sessions, counters, challenges and old security events now and then. */
+  cleanup: Cleanup
+  /** Per-user bounds of the task API (quota, rates, slow lists), counted on this instance. */
+  taskLimits: TaskLimits
   /** Stops background work (revocation listener, mail); the database is the caller's to close. */
   close(): Promise<void>
 }
@@ -47,10 +57,26 @@ export async function createServices(config: Config, database: Database, log: Lo
   })
   const audit = createAuditLog(database.db, log, { production: config.env === 'production' })
   const background = createBackground(log)
-  const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits, config.signinRefusalDelayMs)
-  const auth = createAuth({ config, db: database.db, revocations, mailer, audit, limits, background, log })
-  const tokens = await createTokenService(auth, config)
+  const limits = createAuthLimits(createRateLimiter(database.db), config.rateLimits, {
+    refusalMs: config.signinRefusalDelayMs,
+    account: config.signinAccountDelay,
+  })
+  const secondFactors = createSecondFactors({ db: database.db, secrets: config })
+  const auth = createAuth({
+    config,
+    db: database.db,
+    revocations,
+    mailer,
+    audit,
+    limits,
+    background,
+    secondFactors,
+    log,
+  })
+  const tokens = await createTokenService(auth, config, database.db)
   const callers = createCallerResolver({ auth, tokens, revocations })
+  const cleanup = createCleanup({ db: database.db, config, log })
+  cleanup.start()
   return {
     config,
     database,
@@ -60,13 +86,17 @@ export async function createServices(config: Config, database: Database, log: Lo
     revocations,
     callers,
     limits,
+    secondFactors,
     mailer,
+    notices: createSecurityNotices(mailer, config.publicUrl),
     audit,
     background,
     listCache: createListCache(database.db, config.taskListCacheBytes),
+    cleanup,
+    taskLimits: createTaskLimits(config.taskLimits, database),
     async close() {
       await background.idle() // it may still send mail
-      await Promise.all([revocations.close(), mailer.close()])
+      await Promise.all([revocations.close(), mailer.close(), cleanup.stop()])
     },
   }
 }

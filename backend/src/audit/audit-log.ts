@@ -23,6 +23,15 @@ export const AUDIT_ACTIONS = [
   'session_revoked',
   'other_sessions_revoked',
   'account_deleted',
+  'totp_enabled',
+  'totp_disabled',
+  'recovery_codes_regenerated',
+  'recovery_code_used',
+  'second_factor_failed',
+  'passkey_added',
+  'passkey_renamed',
+  'passkey_removed',
+  'passkey_clone_suspected',
 ] as const
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]

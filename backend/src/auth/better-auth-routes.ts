@@ -6,6 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { Handler } from 'hono'
+import { isBrowserRequest } from '../http/browser-request.js'
 import type { AppEnv } from '../http/env.js'
 import { HttpError, notFound, problemResponse } from '../http/problem.js'
 import { JSON_MEDIA_TYPE } from '../http/validation.js'
@@ -15,19 +16,13 @@ import { CLIENT_IP_HEADER } from '../identity/request-headers.js'
 const BASE_PATH = '/api/auth'
 /**
  * The Better Auth endpoints we expose. Its account-management endpoints are replaced by ours
- * (decision 009), which carry the limits, password rules and audit log; `list-sessions`
- * would even hand every session's bearer token to any script in the page.
+ * (decision 009), which carry the limits, password rules and audit log; `list-sessions` and
+ * `get-session` would hand session tokens to any script in the page (decision 017), and `error`
+ * is an HTML page of its own on our origin.
  */
-const EXPOSED_PATHS = new Set([
-  '/sign-up/email',
-  '/sign-in/email',
-  '/sign-out',
-  '/get-session',
-  '/token',
-  '/jwks',
-  '/ok',
-  '/error',
-])
+const EXPOSED_PATHS = new Set(['/sign-up/email', '/sign-in/email', '/sign-out', '/token', '/jwks', '/ok'])
+/** Its endpoints that answer with the session token in their body, besides the cookie and a header. */
+const SESSION_TOKEN_PATHS = new Set(['/sign-up/email', '/sign-in/email'])
 
 export function betterAuthHandler({ auth }: { auth: Auth }): Handler<AppEnv> {
   return async function betterAuth(c) {
@@ -41,14 +36,37 @@ export function betterAuthHandler({ auth }: { auth: Auth }): Handler<AppEnv> {
     if (method === 'POST' && body && body.byteLength > 0 && !JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '')) {
       throw new HttpError(415, 'Unsupported Media Type', { detail: 'Send the body as application/json' })
     }
-    return asProblem(await auth.handler(new Request(c.req.url, { method, headers, body })))
+    const response = await auth.handler(new Request(c.req.url, { method, headers, body }))
+    if (SESSION_TOKEN_PATHS.has(path)) response.headers.set('Cache-Control', 'no-store') // it holds credentials
+    return asProblem(isBrowserRequest(headers) ? await withoutSessionToken(path, response) : response)
   }
+}
+
+/**
+ * A browser keeps its session as the HttpOnly cookie only (decision 017): the answer loses the
+ * `set-auth-token` header of Better Auth's bearer plugin and, where the body has one, its `token`.
+ */
+async function withoutSessionToken(path: string, response: Response): Promise<Response> {
+  const headers = new Headers(response.headers)
+  headers.delete('set-auth-token')
+  const json = response.ok && response.headers.get('content-type')?.includes('application/json')
+  if (!SESSION_TOKEN_PATHS.has(path) || !json) {
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  }
+  const { token: _sessionToken, ...body } = (await response.json()) as Record<string, unknown>
+  headers.delete('content-length')
+  return new Response(JSON.stringify(body), { status: response.status, headers })
 }
 
 /** Better Auth errors are `{ message, code }`; API.md wants RFC 9457 everywhere. */
 async function asProblem(response: Response): Promise<Response> {
-  if (response.status < 400 || !response.headers.get('content-type')?.includes('application/json')) return response
-  const { message, code } = (await response.json().catch(() => ({}))) as { message?: unknown; code?: unknown }
+  if (response.status < 400) return response
+  // Its errors are JSON, but its router answers an unknown method or path with an empty body.
+  const json = response.headers.get('content-type')?.includes('application/json')
+  const { message, code } = (json ? await response.json().catch(() => ({})) : {}) as {
+    message?: unknown
+    code?: unknown
+  }
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => {
     if (!/^(content-type|content-length)$/i.test(name)) headers[name] = value

@@ -14,9 +14,16 @@ import { jsonBody, rejectInvalid } from '../http/validation.js'
 import { type Auth, RESET_TOKEN_TTL_SECONDS, VERIFICATION_TOKEN_TTL_SECONDS } from '../identity/better-auth.js'
 import { forwarded } from '../identity/request-headers.js'
 import type { Background } from '../jobs/background.js'
-import { AcceptedSchema, EmailBody, resetConfirmBody, UserResultSchema, VerifyEmailBody } from '../me/schemas.js'
+import { duration } from '../mail/messages.js'
 import type { AuthLimits } from '../rate-limits/policy.js'
-import { toUserJson } from './schemas.js'
+import {
+  AcceptedSchema,
+  EmailBody,
+  resetConfirmBody,
+  toUserJson,
+  UserResultSchema,
+  VerifyEmailBody,
+} from './schemas.js'
 
 export type EmailRoutesDeps = { config: Config; auth: Auth; limits: AuthLimits; background: Background }
 
@@ -64,15 +71,18 @@ export function emailRouter({ config, auth, limits, background }: EmailRoutesDep
     'x-link-lifetime-seconds': VERIFICATION_TOKEN_TTL_SECONDS,
     tags: TAGS,
     summary: 'Send a new verification link',
-    description: 'The same 202 whether or not the account exists or is verified; only an unverified account is mailed.',
+    description:
+      'The same 202 whether or not the account exists or is verified, and however often it is asked: only an unverified account is mailed, at most once per address per window (RATE_LIMIT_EMAIL_PER_ADDRESS). Too many requests from one client are 429.',
     middleware: [jsonBody] as const,
     request: { body: jsonRequest(EmailBody) },
     responses: { ...accepted('Mailed if the account exists and is unverified'), ...errors(400, 413, 415, 422, 429) },
   })
   router.openapi(resendRoute, async (c) => {
     const { email } = c.req.valid('json')
-    await limits.mail('verification', c.var.clientIp, email)
-    await auth.api.sendVerificationEmail({ body: { email }, headers: forwarded(c) })
+    // Past the address's mail for this window the answer is the same and nothing is sent.
+    if (await limits.mail('verification', c.var.clientIp, email)) {
+      await auth.api.sendVerificationEmail({ body: { email }, headers: forwarded(c) })
+    }
     return c.json({ detail: 'If that account exists and is not verified yet, we sent it a new link.' }, 202)
   })
 
@@ -84,18 +94,21 @@ export function emailRouter({ config, auth, limits, background }: EmailRoutesDep
     'x-link-lifetime-seconds': RESET_TOKEN_TTL_SECONDS,
     tags: TAGS,
     summary: 'Ask for a password-reset link',
-    description: 'The same 202 whether or not the account exists. The link works once, for 30 minutes.',
+    description: `The same 202 whether or not the account exists, and however often it is asked: at most one mail per address per window (RATE_LIMIT_EMAIL_PER_ADDRESS), so the last link sent is the one to use. The link works once, for ${duration(RESET_TOKEN_TTL_SECONDS)}. Too many requests from one client are 429.`,
     middleware: [jsonBody] as const,
     request: { body: jsonRequest(EmailBody) },
     responses: { ...accepted('Mailed if the account exists'), ...errors(400, 413, 415, 422, 429) },
   })
   router.openapi(resetRoute, async (c) => {
     const { email } = c.req.valid('json')
-    await limits.mail('reset', c.var.clientIp, email)
-    // After the answer has gone: making a token takes longer for an account that exists than
-    // for one that does not (and PGlite works on this thread), so the answer must not wait.
-    const headers = forwarded(c)
-    background.run('password-reset request', () => auth.api.requestPasswordReset({ body: { email }, headers }))
+    // Past the address's mail for this window nothing is sent: strangers cannot fill the owner's
+    // inbox, nor end the link the owner already has (a new one would), nor learn anything.
+    if (await limits.mail('reset', c.var.clientIp, email)) {
+      // After the answer has gone: making a token takes longer for an account that exists than
+      // for one that does not (and PGlite works on this thread), so the answer must not wait.
+      const headers = forwarded(c)
+      background.run('password-reset request', () => auth.api.requestPasswordReset({ body: { email }, headers }))
+    }
     return c.json({ detail: 'If that account exists, we sent it a link to reset the password.' }, 202)
   })
 

@@ -30,7 +30,12 @@ export function tokenRouter({ db, tokens, callers }: TokenDeps) {
   router.openapi(tokenRoute, async (c) => {
     const caller = await callers.resolve(c.req.raw.headers, { jwt: false })
     if (!caller) throw unauthorized('A valid session is required')
-    const access = await tokens.issue({ userId: caller.userId, email: caller.email, sessionId: caller.sessionId })
+    const access = await tokens.issue({
+      userId: caller.userId,
+      email: caller.email,
+      sessionId: caller.sessionId,
+      amr: caller.amr,
+    })
     await markSessionUsed(db, caller.sessionId)
     c.header('Cache-Control', 'no-store')
     return c.json({ token: access.token, expires_at: access.expiresAt.toISOString() }, 200)

@@ -32,6 +32,11 @@ export const session = pgTable(
     userId: text('user_id')
       .notNull()
       .references(() => user.id, { onDelete: 'cascade' }),
+    /**
+     * How the session was signed in (RFC 8176 `amr` values, space-separated), copied into each
+     * of its access tokens; null for sessions older than second factors, which were `pwd`.
+     */
+    amr: text('amr'),
   },
   (t) => [index('session_user_id_idx').on(t.userId)],
 )
@@ -137,10 +142,12 @@ export const task = pgTable(
 export type TaskRow = typeof task.$inferSelect
 
 /**
- * How many times each user's tasks have changed: a trigger on `task` bumps it in the same
- * transaction as every insert, update and delete (migration 0003), whoever runs them. The task
- * list cache (tasks/list-cache.ts) serves a page only while the version it was built at is
- * still current. No foreign key: the trigger also runs while a user's tasks are deleted with them.
+ * When each user's tasks last changed: a trigger on `task` moves it in the same transaction as
+ * every insert, update and delete (migration 0003), whoever runs them, to the database clock's
+ * microseconds and at least one more than before (migration 0006), so it never comes back to a
+ * value it had before a restore (decision 025). The task list cache (tasks/list-cache.ts) serves
+ * a page only while the version it was built at is still current. No foreign key: the trigger
+ * also runs while a user's tasks are deleted with them.
  */
 export const taskListVersion = pgTable('task_list_version', {
   userId: text('user_id').primaryKey(),
@@ -162,6 +169,105 @@ export const auditEvent = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index('audit_event_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc())],
+)
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 })
+const userRef = () =>
+  text('user_id')
+    .notNull()
+    .references(() => user.id, { onDelete: 'cascade' })
+
+/**
+ * A user's TOTP authenticator (RFC 6238). While `enabledAt` is null it is an enrolment waiting
+ * for its first code, until `pendingExpiresAt` or its too many wrong codes. `secret` is encrypted with BETTER_AUTH_SECRET.
+ * `lastStep` is the last time step accepted: only later steps are accepted after it (no replay).
+ */
+export const totpFactor = pgTable('totp_factor', {
+  userId: userRef().primaryKey(),
+  secret: text('secret').notNull(),
+  enabledAt: at('enabled_at'),
+  pendingExpiresAt: at('pending_expires_at'),
+  /** Wrong codes sent to confirm the pending enrolment; it ends at ENROLMENT_MAX_WRONG_CODES. */
+  pendingFailures: integer('pending_failures').notNull().default(0),
+  lastStep: bigint('last_step', { mode: 'number' }),
+  createdAt: createdAt(),
+})
+
+/** One-time recovery codes of a TOTP account: keyed hashes (HMAC), never the codes. */
+export const recoveryCode = pgTable(
+  'recovery_code',
+  {
+    id: text('id').primaryKey(),
+    userId: userRef(),
+    codeHash: text('code_hash').notNull(),
+    usedAt: at('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('recovery_code_user_idx').on(t.userId)],
+)
+
+/**
+ * The second step of a password sign-in: issued after the right password, redeemed with a
+ * code. The token is stored hashed; it ends when used, at its 3rd wrong code, or when TOTP is
+ * disabled (`endedAt`), and it works only while the account's password hash is still the one
+ * the sign-in checked (`passwordFingerprint`), so a reset or change ends it with no hook.
+ */
+export const mfaChallenge = pgTable(
+  'mfa_challenge',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: userRef(),
+    passwordFingerprint: text('password_fingerprint').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    failures: integer('failures').notNull().default(0),
+    endedAt: at('ended_at'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('mfa_challenge_user_idx').on(t.userId), index('mfa_challenge_expires_idx').on(t.expiresAt)],
+)
+
+/** A WebAuthn credential (passkey). `credentialId` and `publicKey` are base64url. */
+export const passkey = pgTable(
+  'passkey',
+  {
+    id: text('id').primaryKey(),
+    userId: userRef(),
+    name: text('name').notNull(),
+    credentialId: text('credential_id').notNull().unique(),
+    publicKey: text('public_key').notNull(),
+    signCount: bigint('sign_count', { mode: 'number' }).notNull().default(0),
+    transports: text('transports').array().notNull().default(sql`'{}'::text[]`),
+    backupEligible: boolean('backup_eligible').notNull(),
+    backedUp: boolean('backed_up').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+    lastUsedAt: at('last_used_at'),
+  },
+  (t) => [index('passkey_user_created_idx').on(t.userId, t.createdAt.desc())],
+)
+
+/** The WebAuthn user handle of an account: 32 random bytes (base64url), never the email or id. */
+export const webauthnUser = pgTable('webauthn_user', {
+  userId: userRef().primaryKey(),
+  handle: text('handle').notNull().unique(),
+})
+
+/**
+ * A WebAuthn challenge waiting for its answer: registration (with its user) or sign-in (no
+ * user: usernameless). Single use: the first verification that names it deletes it.
+ */
+export const webauthnChallenge = pgTable(
+  'webauthn_challenge',
+  {
+    challenge: text('challenge').primaryKey(),
+    purpose: text('purpose', { enum: ['registration', 'authentication'] }).notNull(),
+    userId: text('user_id').references(() => user.id, { onDelete: 'cascade' }),
+    expiresAt: at('expires_at').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('webauthn_challenge_user_idx').on(t.userId, t.createdAt),
+    index('webauthn_challenge_expires_idx').on(t.expiresAt),
+  ],
 )
 
 export const authSchema = { user, session, account, verification, jwks }

@@ -63,6 +63,8 @@ describe('canonicalIp', () => {
   it('writes an IPv6 address in its one short form', () => {
     assert.equal(canonicalIp('0000:0000:0000:0000:0000:0000:0000:0001'), '::1')
     assert.equal(canonicalIp('2001:DB8:0:0:0:0:0:7'), '2001:db8::7')
+    assert.equal(canonicalIp('fe80::1%eth0'), 'fe80::1', 'a zone names an interface, not the client')
+    assert.equal(canonicalIp('FE80:0:0:0:0:0:0:1%25'), 'fe80::1')
   })
 
   it('leaves IPv4 addresses and non-addresses as they are', () => {

@@ -2,9 +2,40 @@
  * The real client address: the socket's peer, unless that peer is a trusted proxy,
  * in which case X-Forwarded-For is read right to left, skipping trusted hops.
  * A client-sent X-Forwarded-For through an untrusted path is ignored, so rotating
- * it cannot reset a rate limit.
+ * it cannot reset a rate limit. Where a trusted address is shared with others (127.0.0.1 when
+ * the web app runs on the same machine), the proxy must also prove itself with a secret.
  */
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from './env.js'
+
+/** The header by which the web app's proxy proves itself (TRUSTED_PROXY_SECRET); frontend/server.ts sends it. */
+export const PROXY_SECRET_HEADER = 'x-taskwell-proxy-secret'
+
+/**
+ * Sets `clientIp`. With `proxySecret`, X-Forwarded-For counts only on requests that carry it in
+ * PROXY_SECRET_HEADER: any local process can connect from 127.0.0.1, only the web app knows it.
+ */
+export function resolveClientIp(
+  trustedProxies: readonly string[],
+  proxySecret: string | undefined,
+): MiddlewareHandler<AppEnv> {
+  const clientIp = createClientIpResolver(trustedProxies)
+  const fromOurProxy = proxySecret === undefined ? () => true : matchesSecret(proxySecret)
+  return async function resolveClientIp(c, next) {
+    const forwardedFor = fromOurProxy(c.req.header(PROXY_SECRET_HEADER)) ? c.req.header('x-forwarded-for') : undefined
+    c.set('clientIp', clientIp(c.env?.incoming?.socket.remoteAddress, forwardedFor))
+    await next()
+  }
+}
+
+/** Compares digests in constant time, so the answer's timing says nothing about the secret. */
+function matchesSecret(secret: string): (sent: string | undefined) => boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest()
+  const expected = digest(secret)
+  return (sent) => sent !== undefined && timingSafeEqual(digest(sent), expected)
+}
 
 export type ClientIpResolver = (socketAddress: string | undefined, forwardedFor: string | undefined) => string
 
@@ -44,5 +75,9 @@ function normalize(ip: string): string {
 
 /** An IPv6 address in its one short form (`0000:…:0001` → `::1`, per the URL standard); others as they are. */
 export function canonicalIp(ip: string): string {
-  return isIP(ip) === 6 ? new URL(`http://[${ip}]/`).hostname.slice(1, -1) : ip
+  if (isIP(ip) !== 6) return ip
+  // A link-local address may carry its zone (`fe80::1%eth0`), which names a local interface, not
+  // the client, and which the URL parser refuses: the address is what stays.
+  const address = ip.split('%')[0] as string
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1)
 }

@@ -10,6 +10,15 @@ import { forbidden, HttpError } from './problem.js'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/**
+ * Strict-Transport-Security for an app served at `publicUrl`: a year of https only when it is
+ * https, nothing otherwise (a browser would then refuse a developer's every http://localhost
+ * site). The web app's server (frontend/server.ts) sends the same to pages.
+ */
+export function strictTransportSecurity(publicUrl: string): string | false {
+  return publicUrl.startsWith('https://') ? 'max-age=31536000; includeSubDomains' : false
+}
+
 export function corsAllowlist(trustedOrigins: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
   return cors({
     origin: (origin) => (trustedOrigins.has(origin) ? origin : null),

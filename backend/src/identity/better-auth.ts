@@ -14,12 +14,20 @@ import type { Background } from '../jobs/background.js'
 import type { Mailer } from '../mail/mailer.js'
 import { passwordResetMail, verificationMail } from '../mail/messages.js'
 import type { AuthLimits } from '../rate-limits/policy.js'
+import { amrOfSession } from './amr.js'
+import { createDeviceCookies } from './device-cookie.js'
 import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from './password.js'
 import { identityPolicy } from './policy.js'
 import { CLIENT_IP_HEADER } from './request-headers.js'
 import { forgetResetTokens, hashIdentifier } from './reset-tokens.js'
 import type { Revocations } from './revocation.js'
+import { refusePasswordSessionOfTotpAccount } from './second-factor/password-session-guard.js'
+import type { SecondFactors } from './second-factor/second-factors.js'
+import { versionedSecrets } from './secrets.js'
+import { endSessionsBeyondCap } from './sessions.js'
+import { SIGNING_KEY_GRACE_MARGIN_SECONDS } from './signing-keys.js'
 import { refuseSessionFromStalePassword } from './stale-password.js'
+import { START_SESSION_PATH, sessionStarter } from './start-session.js'
 
 export type AuthDeps = {
   config: Config
@@ -29,6 +37,7 @@ export type AuthDeps = {
   audit: AuditLog
   limits: AuthLimits
   background: Background
+  secondFactors: SecondFactors
   log: Logger
 }
 
@@ -37,7 +46,8 @@ export const RESET_TOKEN_TTL_SECONDS = 30 * 60
 /** How long an email-verification link works. */
 export const VERIFICATION_TOKEN_TTL_SECONDS = 24 * 3600
 
-export function createAuth({ config, db, revocations, mailer, audit, limits, background, log }: AuthDeps) {
+export function createAuth(deps: AuthDeps) {
+  const { config, db, revocations, mailer, audit, limits, background, secondFactors, log } = deps
   const authLog = log.child({ component: 'better-auth' })
   // Tokens travel in the fragment: never sent to a server, so never in a log or a Referer.
   const webLink = (page: string, token: string) => `${config.publicUrl}/${page}#token=${encodeURIComponent(token)}`
@@ -47,7 +57,10 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, bac
     appName: 'Taskwell',
     baseURL: config.publicUrl,
     basePath: '/api/auth',
-    secret: config.secret,
+    // Versioned secrets (decision 028): the current one encrypts, BETTER_AUTH_SECRET_PREVIOUS still
+    // decrypts; `secret` is only Better Auth's key for ciphertext made before versions (bare hex).
+    secret: config.secretPrevious ?? config.secret,
+    secrets: versionedSecrets(config),
     trustedOrigins: [config.publicUrl, ...config.corsOrigins],
     database: drizzleAdapter(db, { provider: 'pg', schema: authSchema }),
     emailAndPassword: {
@@ -98,6 +111,8 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, bac
       updateAge: config.sessionUpdateAgeSeconds,
       // Off: a cached session would outlive its revocation.
       cookieCache: { enabled: false },
+      // How it was signed in (amr.ts); set by the server only.
+      additionalFields: { amr: { type: 'string', required: false, input: false } },
     },
     // Off: our limits (rate-limits/policy.ts) count failures per account and per real client IP.
     rateLimit: { enabled: false },
@@ -126,12 +141,23 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, bac
       session: {
         create: {
           after: async (session, ctx) => {
-            if (ctx?.path !== '/sign-in/email') return
-            const { password } = ctx.body as { password: string }
-            await refuseSessionFromStalePassword(db, session, password, async (token) => {
-              await (await authContext()).internalAdapter.deleteSession(token)
+            const { internalAdapter } = await authContext()
+            if (ctx?.path === '/sign-in/email') {
+              const { password } = ctx.body as { password: string }
+              const endSession = (token: string) => internalAdapter.deleteSession(token)
+              await refuseSessionFromStalePassword(db, session, password, endSession)
+              await refusePasswordSessionOfTotpAccount(db, secondFactors, session, endSession)
+            }
+            // Every way in makes a session, so every way in keeps the user within the cap.
+            await endSessionsBeyondCap(db, internalAdapter, {
+              userId: session.userId,
+              keepSessionId: session.id,
+              max: config.sessionsMaxPerUser,
+              maxAgeSeconds: config.sessionMaxAgeSeconds,
             })
-            await audit.record(session.userId, 'signed_in')
+            if (ctx?.path === START_SESSION_PATH || ctx?.path === '/sign-in/email') {
+              await audit.record(session.userId, 'signed_in')
+            }
           },
         },
         delete: {
@@ -145,18 +171,36 @@ export function createAuth({ config, db, revocations, mailer, audit, limits, bac
       },
     },
     plugins: [
-      identityPolicy({ limits, passwordMinLength: config.passwordMinLength }),
+      identityPolicy({
+        limits,
+        passwordMinLength: config.passwordMinLength,
+        requireEmailVerification: config.requireEmailVerification,
+        secondFactors,
+        devices: createDeviceCookies({ secret: config.secret, secure: config.publicUrl.startsWith('https://') }),
+        sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
+        signinFailureMinMs: config.signinFailureMinMs,
+      }),
       jwt({
-        jwks: { keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' } },
+        jwks: {
+          keyPairConfig: { alg: 'EdDSA', crv: 'Ed25519' },
+          // A key retired by `npm run rotate:signing-key` stays published until the last token it
+          // signed has expired (a minute's margin for clocks), then leaves the JWKS (decision 028).
+          gracePeriod: config.accessTokenTtlSeconds + SIGNING_KEY_GRACE_MARGIN_SECONDS,
+        },
         jwt: {
           issuer: config.publicUrl,
           audience: config.publicUrl,
           expirationTime: `${config.accessTokenTtlSeconds}s`,
-          definePayload: ({ user, session }) => ({ sid: session.id, email: user.email }),
+          definePayload: ({ user, session }) => ({
+            sid: session.id,
+            email: user.email,
+            amr: amrOfSession(session.amr as string | null | undefined),
+          }),
         },
         disableSettingJwtHeader: true,
       }),
       bearer(),
+      sessionStarter(),
     ],
     telemetry: { enabled: false },
     // Into our structured logs (and LOG_LEVEL), not straight to stderr. Only the message:

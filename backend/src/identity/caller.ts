@@ -7,6 +7,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { unauthorized } from '../http/problem.js'
+import { type Amr, amrOfSession } from './amr.js'
 import type { Auth } from './better-auth.js'
 import type { Revocations } from './revocation.js'
 import { looksLikeJwt, type TokenService } from './tokens.js'
@@ -16,6 +17,8 @@ export type Caller = {
   userId: string
   email: string
   sessionId: string
+  /** How the session was signed in (amr.ts). */
+  amr: Amr
   /** How the caller proved who they are. */
   via: 'jwt' | 'session'
 }
@@ -53,12 +56,18 @@ export function createCallerResolver(deps: {
         if (options.jwt === false) return null
         const claims = await tokens.verify(bearer)
         if (!claims || (!options.allowRevoked && revocations.isRevoked(claims.sid))) return null
-        return { userId: claims.sub, email: claims.email, sessionId: claims.sid, via: 'jwt' }
+        return { userId: claims.sub, email: claims.email, sessionId: claims.sid, amr: claims.amr, via: 'jwt' }
       }
       if (!bearer && !headers.has('cookie')) return null
       const found = await auth.api.getSession({ headers: sessionHeaders(headers, bearer) })
       if (!found || revocations.isRevoked(found.session.id)) return null
-      return { userId: found.user.id, email: found.user.email, sessionId: found.session.id, via: 'session' }
+      return {
+        userId: found.user.id,
+        email: found.user.email,
+        sessionId: found.session.id,
+        amr: amrOfSession(found.session.amr),
+        via: 'session',
+      }
     },
   }
 }

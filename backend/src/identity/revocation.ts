@@ -6,7 +6,14 @@
  * reconnect later) and out through PostgreSQL NOTIFY (for instances running now).
  * Each instance keeps the ids in memory until every token that could carry them expired.
  * With PGlite there is one process, so the in-memory set is the whole story.
+ *
+ * LISTEN needs a session of its own: it runs on the direct URL (DATABASE_DIRECT_URL), since a
+ * pooler in transaction mode hands the listening server connection to other clients and the
+ * notifications never arrive. At start-up a NOTIFY sent the way revocations are sent must come
+ * back to a LISTEN there, or the instance refuses to start (checkRevocationReaches, decision 023):
+ * revocation that is off without a word is what it prevents.
  */
+import { randomUUID } from 'node:crypto'
 import { gt, lt, sql } from 'drizzle-orm'
 import pg from 'pg'
 import type { Logger } from 'pino'
@@ -23,6 +30,13 @@ const PRUNE_EVERY_MS = 60_000
  * database is back (it was 5 s, which broke the promise for seconds after a restart).
  */
 const RECONNECT_MAX_DELAY_MS = 500
+/** How long start-up waits for its own NOTIFY to come back to the listener. */
+const PROBE_TIMEOUT_MS = 2_000
+/** Payloads of start-up probes: never a session id (those have no colon). */
+const PROBE_PREFIX = 'probe:'
+
+/** Revocation cannot reach this instance: start-up stops with this message. */
+export class RevocationUnavailableError extends Error {}
 
 export type Revocations = {
   isRevoked(sessionId: string): boolean
@@ -31,6 +45,44 @@ export type Revocations = {
   /** Loads recent revocations and (on PostgreSQL) starts listening for new ones. */
   start(): Promise<void>
   close(): Promise<void>
+}
+
+/**
+ * Start-up's proof that revocation reaches this instance: a NOTIFY sent through the pool, as
+ * `revoke` sends them, must come back to a LISTEN on the direct URL, as the listener will hold it.
+ * Run before migrations, which take a session lock on that same URL.
+ */
+export async function checkRevocationReaches(database: Database): Promise<void> {
+  if (database.driver !== 'pg' || !database.directUrl) return
+  const payload = `${PROBE_PREFIX}${randomUUID()}`
+  const client = new pg.Client({ connectionString: database.directUrl, connectionTimeoutMillis: 5_000 })
+  client.on('error', () => {}) // a broken connection fails the statement in flight, which throws
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const arrived = new Promise<boolean>((resolve) => {
+      client.on('notification', (msg) => {
+        if (msg.channel === CHANNEL && msg.payload === payload) resolve(true)
+      })
+      timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS)
+    })
+    await client.connect()
+    await client.query(`LISTEN ${CHANNEL}`)
+    await database.db.execute(sql`select pg_notify(${CHANNEL}, ${payload})`)
+    if (await arrived) return
+  } finally {
+    clearTimeout(timer)
+    await client.end().catch(() => {})
+  }
+  const direct = database.directUrl !== database.url
+  throw new RevocationUnavailableError(
+    `Revocation cannot work: a NOTIFY sent through DATABASE_URL did not reach a LISTEN on ${
+      direct ? 'DATABASE_DIRECT_URL' : 'DATABASE_URL'
+    } within ${PROBE_TIMEOUT_MS} ms, so a sign-out on another instance would never be honoured on this one. ${
+      direct
+        ? 'Check that DATABASE_DIRECT_URL names the same database as DATABASE_URL.'
+        : 'DATABASE_URL looks like a pooler in transaction mode: set DATABASE_DIRECT_URL to a direct connection to the same database (README "Configuration").'
+    }`,
+  )
 }
 
 export function createRevocations(deps: {
@@ -56,8 +108,12 @@ export function createRevocations(deps: {
   }
 
   async function listen(attempt = 0): Promise<void> {
-    if (closed || !database.url) return
-    const client = new pg.Client({ connectionString: database.url, connectionTimeoutMillis: 2_000 })
+    if (closed || !database.directUrl) return
+    const client = new pg.Client({
+      connectionString: database.directUrl,
+      connectionTimeoutMillis: 2_000,
+      application_name: database.applicationName,
+    })
     const retry = (err: unknown) => {
       if (closed || listener !== client) return
       listener = undefined
@@ -69,7 +125,9 @@ export function createRevocations(deps: {
     client.on('error', retry)
     client.on('end', () => retry(new Error('connection ended')))
     client.on('notification', (msg) => {
-      if (msg.channel === CHANNEL && msg.payload) remember(msg.payload, Date.now() + keepMs)
+      if (msg.channel !== CHANNEL || !msg.payload) return
+      // Instances that start send probes (checkRevocationReaches): not session ids.
+      if (!msg.payload.startsWith(PROBE_PREFIX)) remember(msg.payload, Date.now() + keepMs)
     })
     try {
       await client.connect()
@@ -78,7 +136,11 @@ export function createRevocations(deps: {
       await loadRecent()
       if (attempt > 0) log.info('revocation listener reconnected')
     } catch (err) {
-      if (attempt === 0) throw err
+      if (attempt === 0) {
+        listener = undefined
+        await client.end().catch(() => {})
+        throw err
+      }
       retry(err)
     }
   }
@@ -116,7 +178,7 @@ export function createRevocations(deps: {
     },
 
     async start() {
-      if (database.url) await listen()
+      if (database.directUrl) await listen()
       else await loadRecent()
       pruneTimer = setInterval(prune, PRUNE_EVERY_MS)
       pruneTimer.unref()

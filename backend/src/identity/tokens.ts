@@ -3,16 +3,26 @@
  * verified here locally against the public keys (RFC 8725): algorithm pinned to EdDSA,
  * `iss`, `aud`, `exp` required and checked. Verifying touches no database.
  */
+import { eq } from 'drizzle-orm'
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, jwtVerify } from 'jose'
 import type { Config } from '../config.js'
+import type { Db } from '../db/client.js'
+import { session } from '../db/schema.js'
+import { unauthorized } from '../http/problem.js'
+import { type Amr, amrOfClaim } from './amr.js'
 import type { Auth } from './better-auth.js'
+import { sessionEnd } from './session-lifetime.js'
 
-export type AccessClaims = { sub: string; sid: string; email: string; exp: number }
+export type AccessClaims = { sub: string; sid: string; email: string; amr: Amr; exp: number }
 
 export type IssuedToken = { token: string; expiresAt: Date }
 
 export type TokenService = {
-  issue(subject: { userId: string; email: string; sessionId: string }): Promise<IssuedToken>
+  /**
+   * An access token for a live session; its `exp` is never past the session's end (sliding or
+   * absolute, session-lifetime.ts). 401 when the session has ended.
+   */
+  issue(subject: { userId: string; email: string; sessionId: string; amr: Amr }): Promise<IssuedToken>
   /** The token's claims when its signature and claims hold; null otherwise. Ignores revocation. */
   verify(token: string): Promise<AccessClaims | null>
 }
@@ -25,7 +35,7 @@ const KEY_REFRESH_MIN_INTERVAL_MS = 30_000
 /** Verified tokens remembered (until their `exp`) so repeat requests skip the signature check. */
 const VERIFIED_CACHE_SIZE = 10_000
 
-export async function createTokenService(auth: Auth, config: Config): Promise<TokenService> {
+export async function createTokenService(auth: Auth, config: Config, db: Db): Promise<TokenService> {
   let kids = new Set<string | undefined>()
   const loadKeys = async () => {
     const set = (await auth.api.getJwks()) as JSONWebKeySet
@@ -73,12 +83,20 @@ export async function createTokenService(auth: Auth, config: Config): Promise<To
   const verified = new Map<string, AccessClaims>()
 
   return {
-    async issue({ userId, email, sessionId }) {
+    async issue({ userId, email, sessionId, amr }) {
       const iat = Math.floor(Date.now() / 1000)
-      const { token } = await auth.api.signJWT({ body: { payload: { sub: userId, sid: sessionId, email, iat } } })
+      const [times] = await db
+        .select({ createdAt: session.createdAt, expiresAt: session.expiresAt })
+        .from(session)
+        .where(eq(session.id, sessionId))
+      const end = times ? Math.floor(sessionEnd(times, config.sessionMaxAgeSeconds).getTime() / 1000) : 0
+      if (end <= iat) throw unauthorized('This session has ended; sign in again')
+      const exp = Math.min(iat + config.accessTokenTtlSeconds, end)
+      const payload = { sub: userId, sid: sessionId, email, amr: [...amr], iat, exp }
+      const { token } = await auth.api.signJWT({ body: { payload } })
       // signJWT picks the newest key in the database; if we do not know it yet, our own token would fail here.
       if (!kids.has(decodeProtectedHeader(token).kid)) keys = await loadKeys()
-      return { token, expiresAt: new Date((iat + config.accessTokenTtlSeconds) * 1000) }
+      return { token, expiresAt: new Date(exp * 1000) }
     },
 
     async verify(token) {
@@ -91,15 +109,17 @@ export async function createTokenService(auth: Auth, config: Config): Promise<To
       try {
         const { payload } = await verifyWithKeys(token)
         const { sub, sid, email, exp } = payload
+        const amr = amrOfClaim(payload.amr)
         if (
           typeof sub !== 'string' ||
           typeof sid !== 'string' ||
           typeof email !== 'string' ||
-          typeof exp !== 'number'
+          typeof exp !== 'number' ||
+          !amr
         ) {
           return null
         }
-        const claims = { sub, sid, email, exp }
+        const claims = { sub, sid, email, amr, exp }
         if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string)
         verified.set(token, claims)
         return claims

@@ -1,6 +1,6 @@
 /**
  * Outgoing mail. With SMTP_URL, nodemailer sends it; without, each message is written to
- * DATA_DIR/outbox as an .eml file and its link logged, so development needs no mail server.
+ * DATA_DIR/outbox as an .eml file (the log says which), so development needs no mail server.
  * Sending happens in the background: a response never waits for (or reveals) delivery.
  */
 import { randomUUID } from 'node:crypto'
@@ -14,7 +14,7 @@ export type Mail = {
   subject: string
   text: string
   html: string
-  /** The one link the message exists for; logged in outbox mode. */
+  /** The one link the message exists for. Never logged: its token opens the account. */
   link: string
 }
 
@@ -67,12 +67,13 @@ function outboxDelivery(dir: string, from: string, log: Logger): Delivery {
   // The same message SMTP would carry, as an .eml file any mail client opens.
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
   return {
-    async send({ to, subject, text, html, link }) {
+    async send({ to, subject, text, html }) {
       const { message } = await composer.sendMail({ from, to, subject, text, html })
       await mkdir(dir, { recursive: true, mode: 0o700 })
       const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`)
       await writeFile(file, message as Buffer, { mode: 0o600 })
-      log.info({ to, subject, link, file }, 'mail written to the outbox (SMTP_URL is not set)')
+      // Where, not what: the link's token (and the address) stay in the file, readable by its owner only.
+      log.info({ subject, file }, 'mail written to the outbox (SMTP_URL is not set; `npm run outbox` prints its link)')
     },
     close: () => composer.close(),
   }

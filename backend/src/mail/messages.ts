@@ -20,6 +20,33 @@ export function passwordResetMail(user: Recipient, link: string): Mail {
   })
 }
 
+/** What changed on an account, as a notice says it. */
+export type SecurityChange = 'totp_disabled' | 'recovery_code_used' | 'passkey_added'
+
+const NOTICES: Record<SecurityChange, { subject: string; intro: string }> = {
+  totp_disabled: {
+    subject: 'Two-factor authentication was turned off for Taskwell',
+    intro: 'Two-factor authentication was just turned off for your Taskwell account: a password alone now signs in.',
+  },
+  recovery_code_used: {
+    subject: 'A recovery code was used to sign in to Taskwell',
+    intro: 'A recovery code was just used to sign in to your Taskwell account, and every other session was signed out.',
+  },
+  passkey_added: {
+    subject: 'A passkey was added to your Taskwell account',
+    intro: 'A new passkey was just added to your Taskwell account: it can sign in without a password.',
+  },
+}
+
+/** Tells the owner of an account that a way in changed, with the page where they can undo it. */
+export function securityNoticeMail(user: Recipient, accountLink: string, change: SecurityChange): Mail {
+  return message(user, accountLink, {
+    ...NOTICES[change],
+    outro:
+      'If this was you, there is nothing to do. If it was not, change your password now and review your sessions and sign-in methods on your account page.',
+  })
+}
+
 /**
  * A link lifetime as a mail states it: in the largest unit that divides it exactly
  * (1800 → "30 minutes", 86400 → "24 hours"; days would hide that a link mailed at 9 dies at 9).

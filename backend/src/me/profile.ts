@@ -1,14 +1,14 @@
 /** PATCH /api/me (change my name) and DELETE /api/me (delete my account). */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { AuditLog } from '../audit/audit-log.js'
-import { toUserJson } from '../auth/schemas.js'
+import { toUserJson, UserResultSchema } from '../auth/schemas.js'
 import type { AppEnv } from '../http/env.js'
 import { errors, jsonRequest, jsonResponse } from '../http/openapi.js'
 import { unauthorized } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
 import type { Auth } from '../identity/better-auth.js'
 import { clearAuthCookies } from '../identity/request-headers.js'
-import { DeleteMeBody, UpdateMeBody, UserResultSchema } from './schemas.js'
+import { DeleteMeBody, UpdateMeBody } from './schemas.js'
 import { accountRoute, type PasswordConfirmationDeps, passwordConfirmation } from './shared.js'
 
 export type ProfileDeps = PasswordConfirmationDeps & { auth: Auth; audit: AuditLog }

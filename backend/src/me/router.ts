@@ -11,11 +11,18 @@ import type { Db } from '../db/client.js'
 import type { AppEnv } from '../http/env.js'
 import { rejectInvalid } from '../http/validation.js'
 import type { Auth } from '../identity/better-auth.js'
+import type { SecondFactors } from '../identity/second-factor/second-factors.js'
+import type { SecurityNotices } from '../mail/security-notices.js'
 import type { AuthLimits } from '../rate-limits/policy.js'
 import { eventsRouter } from './events.js'
+import { passkeyRegistrationRouter } from './passkey-registration.js'
+import { passkeysRouter } from './passkeys.js'
 import { passwordRouter } from './password.js'
 import { profileRouter } from './profile.js'
+import { recoveryCodesRouter } from './recovery-codes.js'
 import { sessionsRouter } from './sessions.js'
+import { totpRouter } from './totp.js'
+import { twoFactorRouter } from './two-factor.js'
 
 export type MeRoutesDeps = {
   config: Config
@@ -23,6 +30,8 @@ export type MeRoutesDeps = {
   auth: Auth
   limits: AuthLimits
   audit: AuditLog
+  secondFactors: SecondFactors
+  notices: SecurityNotices
   requireUser: MiddlewareHandler<AppEnv>
 }
 
@@ -35,5 +44,10 @@ export function meRouter(deps: MeRoutesDeps) {
   router.route('/', passwordRouter(deps))
   router.route('/', sessionsRouter(deps))
   router.route('/', eventsRouter(deps))
+  router.route('/', twoFactorRouter(deps))
+  router.route('/', totpRouter(deps))
+  router.route('/', recoveryCodesRouter(deps))
+  router.route('/', passkeyRegistrationRouter(deps))
+  router.route('/', passkeysRouter(deps))
   return router
 }

@@ -1,29 +1,10 @@
 /** Wire shapes of the account routes (decision 009): validation, types and OpenAPI from one place. */
 import { z } from '@hono/zod-openapi'
 import { AUDIT_ACTIONS } from '../audit/audit-log.js'
-import { UserSchema } from '../auth/schemas.js'
 import { limitParam } from '../http/validation.js'
-import { currentPasswordField, emailField, nameField, newPasswordField } from '../identity/rules.js'
-
-/** Mailed tokens are URL-safe (reset: an id; verification: a JWT); nothing else may reach a query. */
-const token = z
-  .string()
-  .min(1, 'Token is required')
-  .max(4096, 'Token is too long')
-  .regex(/^[\w.~-]+$/, 'This link is invalid or has expired')
-  .openapi({ description: 'From the `#token=` part of the mailed link' })
+import { currentPasswordField, nameField, newPasswordField } from '../identity/rules.js'
 
 const timestamp = z.string().openapi({ format: 'date-time' })
-
-export const EmailBody = z.object({ email: emailField }).strict().openapi('EmailRequest')
-
-export const VerifyEmailBody = z.object({ token }).strict().openapi('VerifyEmailRequest')
-
-export const resetConfirmBody = (minPasswordLength: number) =>
-  z
-    .object({ token, new_password: newPasswordField(minPasswordLength) })
-    .strict()
-    .openapi('PasswordResetConfirmRequest')
 
 export const changePasswordBody = (minPasswordLength: number) =>
   z
@@ -35,12 +16,6 @@ export const UpdateMeBody = z.object({ name: nameField }).strict().openapi('Upda
 
 export const DeleteMeBody = z.object({ password: currentPasswordField }).strict().openapi('DeleteAccountRequest')
 
-export const AcceptedSchema = z
-  .object({ detail: z.string().openapi({ example: 'If that account exists, we sent it a link.' }) })
-  .openapi('Accepted')
-
-export const UserResultSchema = z.object({ user: UserSchema }).openapi('UserResult')
-
 export const SessionSchema = z
   .object({
     id: z.string(),
@@ -49,11 +24,25 @@ export const SessionSchema = z
     ip_address: z.string().nullable(),
     created_at: timestamp,
     last_used_at: timestamp.openapi({ description: 'Last sign-in or access-token renewal' }),
-    expires_at: timestamp,
+    expires_at: timestamp.openapi({
+      description: 'When it ends unless used again: the earlier of its sliding expiry and its absolute end',
+    }),
   })
   .openapi('Session')
 
-export const SessionListSchema = z.object({ items: z.array(SessionSchema) }).openapi('SessionList')
+export const SessionListSchema = z
+  .object({
+    items: z.array(SessionSchema),
+    next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null at the end' }),
+  })
+  .openapi('SessionList')
+
+export const SessionsQuery = z
+  .object({
+    limit: limitParam(100, 50),
+    cursor: z.string().max(1024, 'cursor is not valid').optional(),
+  })
+  .strict()
 
 export const SessionIdParam = z.object({
   id: z

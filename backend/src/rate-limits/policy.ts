@@ -7,27 +7,52 @@
 import { setTimeout } from 'node:timers/promises'
 import type { Config } from '../config.js'
 import { HttpError, tooManyRequests } from '../http/problem.js'
+import { DEVICE_COOKIE_MAX_AGE_SECONDS } from '../identity/device-cookie.js'
 import { limitKey, type RateLimiter } from './counters.js'
 import { rateLimitSubject } from './subject.js'
 
 const HOUR = 3600
 const FIFTEEN_MINUTES = 900
+const DAY = 86_400
 
 export type SigninAttempt = {
   /** Call when the password was right: it was not a failure after all. */
   succeeded(): Promise<void>
 }
 
+/** Who is signing in, as the sign-in limits see it. */
+export type SigninClient = {
+  ip: string
+  /**
+   * The device id of a valid device cookie the client holds for the account it signs in to
+   * (identity/device-cookie.ts): the account's own browser, held to the device's failure count
+   * rather than the account's.
+   */
+  device?: string
+}
+
 export type AuthLimits = {
   /** Counts a sign-up attempt from `ip`; throws 429 when over the limit. */
   signup(ip: string): Promise<void>
   /**
-   * Counts a sign-in as a failure up front (so parallel guesses cannot slip past the
-   * limit) and throws 429, before any password hashing, when either limit is exceeded.
+   * A password sign-in to `email`, counted as a failure up front (so parallel guesses cannot slip
+   * past) with the client's sign-ins, before any password hashing (decision 018):
+   * - per client IP (failures, and all sign-ins) and per account from that client IP: 429 over
+   *   either, after the tarpit;
+   * - from a client without the account's device cookie, per account: past the per-client limit
+   *   each attempt first waits a pause that doubles with each failure (capped), and over the
+   *   daily ceiling it is 429;
+   * - from the account's own device: per device instead (failures in a row); a device over that
+   *   count is a client like any other.
    */
-  signin(ip: string, email: string): Promise<void>
+  signin(client: SigninClient, email: string): Promise<void>
   /** The password of a sign-in counted by `signin` was right: it was not a failure after all. */
-  signinSucceeded(ip: string, email: string): Promise<void>
+  signinSucceeded(client: SigninClient, email: string): Promise<void>
+  /**
+   * A sign-in with no password step (a passkey) from `ip`: counted with the client's sign-ins
+   * before anything is checked; 429 over the limit. (A TOTP sign-in was counted at its password step.)
+   */
+  sessionStart(ip: string): Promise<void>
   /** Throws 429, from memory, when `ip` is known to be over its sign-in failure limit. */
   refuseBlockedSigninIp(ip: string): Promise<void>
   /**
@@ -39,11 +64,33 @@ export type AuthLimits = {
   /** Forgets an account's sign-in failures (its password was just reset). */
   forgetSigninFailures(email: string): Promise<void>
   /**
-   * Counts a request for a `kind` of mail to `email` from `ip`; throws 429 over either limit.
-   * Counted whether or not an account uses `email`, so a 429 reveals nothing; each kind has its
-   * own count per address, so asking for one cannot use up the other.
+   * A request for a `kind` of mail to `email` from `ip`: throws 429 over the client's limit, and
+   * otherwise says whether to send it: at most a few mails per address (and kind) per window,
+   * counted whether or not an account uses `email`. Past that the request is answered as any
+   * other and sends nothing, so strangers can neither fill an inbox nor use up the owner's own
+   * requests (the last mail sent, under a window no longer than a link's life, still works).
    */
-  mail(kind: 'verification' | 'reset', ip: string, email: string): Promise<void>
+  mail(kind: 'verification' | 'reset', ip: string, email: string): Promise<boolean>
+  /**
+   * A TOTP or recovery code about to be checked for `userId`: counted as a failure up front,
+   * per account (15 minutes and a day) and with the client's sign-in failures; 429 over any.
+   * Only a right code (`succeeded`) clears the account's counts, never a right password.
+   */
+  secondFactor(ip: string, userId: string): Promise<SigninAttempt>
+  /**
+   * A sign-in step that names no account until it is checked (an `mfa_token`, a passkey):
+   * counted with the client's sign-in failures up front; 429 over the limit.
+   */
+  clientSigninStep(ip: string): Promise<SigninAttempt>
+  /** Counts a request for passkey sign-in options from `ip`; 429 over the limit. */
+  passkeyOptions(ip: string): Promise<void>
+}
+
+export type SigninDelays = {
+  /** How long a refused sign-in waits before its 429 (the tarpit), in ms. */
+  refusalMs: number
+  /** The pause of a much-failed account for clients without its device cookie, in ms. */
+  account: { firstMs: number; maxMs: number }
 }
 
 /**
@@ -56,12 +103,7 @@ const MAX_PAUSED = 2_000
 /** Keys this instance has seen over their limit, remembered locally at most this many. */
 const BLOCKED_CACHE_SIZE = 10_000
 
-export function createAuthLimits(
-  limiter: RateLimiter,
-  limits: Config['rateLimits'],
-  /** How long a refused sign-in waits before its 429 (see `refuseSignin`). */
-  signinRefusalDelayMs: number,
-): AuthLimits {
+export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimits'], delays: SigninDelays): AuthLimits {
   // A key over its limit stays over it until its window ends: only a successful sign-in takes
   // counts back, and a blocked sign-in never reaches the password check. So a flood of refused
   // attempts is answered from memory instead of costing the database two writes each. (A
@@ -72,32 +114,37 @@ export function createAuthLimits(
     const until = Math.max(...keys.map((key) => blockedUntil.get(key) ?? 0))
     if (until > now) throw tooManyRequests((until - now) / 1000)
   }
+  // Pauses (the tarpit, an account's growing delay) hold a timer, not work, but each held
+  // request costs memory: at most a few per client address, and a bounded number in all.
+  const pausedByIp = new Map<string, number>()
+  let pausedInAll = 0
+  /** Waits `ms` unless too many requests are paused already; false when it did not wait. */
+  const pause = async (ip: string, ms: number): Promise<boolean> => {
+    const paused = pausedByIp.get(ip) ?? 0
+    if (paused >= MAX_PAUSED_PER_IP || pausedInAll >= MAX_PAUSED) return false
+    pausedByIp.set(ip, paused + 1)
+    pausedInAll++
+    try {
+      await setTimeout(ms)
+    } finally {
+      pausedInAll--
+      const left = (pausedByIp.get(ip) ?? 1) - 1
+      if (left > 0) pausedByIp.set(ip, left)
+      else pausedByIp.delete(ip)
+    }
+    return true
+  }
   // A tarpit: a refused sign-in is answered only after a pause. Guessing tools send their next
   // request when the last is answered, so each of their connections gets about one answer per
   // pause instead of thousands per second of the CPU honest users need (decision 004). A
   // client that does not wait (pipelining, many connections) finds at most a few refusals of
   // its address paused at once; the rest are answered at once and their connection closed.
-  const pausedByIp = new Map<string, number>()
-  let pausedInAll = 0
   const refuseSignin = async (ip: string, refusal: () => void) => {
     try {
       refusal()
     } catch (err) {
-      const paused = pausedByIp.get(ip) ?? 0
-      if (paused >= MAX_PAUSED_PER_IP || pausedInAll >= MAX_PAUSED || !(err instanceof HttpError)) {
-        if (err instanceof HttpError) err.extras.headers = { ...err.extras.headers, Connection: 'close' }
-        throw err
-      }
-      pausedByIp.set(ip, paused + 1)
-      pausedInAll++
-      try {
-        await setTimeout(signinRefusalDelayMs)
-      } finally {
-        pausedInAll--
-        const left = (pausedByIp.get(ip) ?? 1) - 1
-        if (left > 0) pausedByIp.set(ip, left)
-        else pausedByIp.delete(ip)
-      }
+      if (!(err instanceof HttpError)) throw err
+      if (!(await pause(ip, delays.refusalMs))) closeConnection(err)
       throw err
     }
   }
@@ -125,6 +172,11 @@ export function createAuthLimits(
     })
     return wait
   }
+  /** The growing pause of an account that `failures` sign-ins failed (0 below the per-client limit). */
+  const accountDelayMs = (failures: number) => {
+    const over = failures - limits.signinFailuresPerAccount
+    return over > 0 ? Math.min(delays.account.firstMs * 2 ** (over - 1), delays.account.maxMs) : 0
+  }
 
   return {
     async signup(ip) {
@@ -135,55 +187,162 @@ export function createAuthLimits(
     },
 
     async mail(kind, ip, email) {
-      const addressKey = limitKey(`mail-${kind}-address`, email.trim().toLowerCase())
       const ipKey = limitKey('mail-ip', rateLimitSubject(ip))
-      refuseIfBlocked(addressKey, ipKey)
-      const wait = await hitEach(HOUR, [addressKey, limits.emailPerAddress], [ipKey, limits.emailPerIp])
+      refuseIfBlocked(ipKey)
+      const wait = await hitEach(HOUR, [ipKey, limits.emailPerIp])
       if (wait > 0) throw tooManyRequests(wait)
+      const addressKey = limitKey(`mail-${kind}-address`, normalised(email))
+      const sent = await limiter.hit(addressKey, limits.emailPerAddressWindowSeconds)
+      return sent.count <= limits.emailPerAddress
     },
 
     async refuseBlockedSigninIp(ip) {
       await refuseSignin(ip, () => refuseIfBlocked(signinIpKey(ip)))
     },
 
-    async signin(ip, email) {
-      await passwordAttempt(ip, signinAccountKey(email))
+    async signin({ ip, device }, email) {
+      const clientChecks: [string, number][] = [
+        [signinIpKey(ip), limits.signinFailuresPerIp],
+        [signinsKey(ip), limits.signinsPerIp],
+      ]
+      await refuseSignin(ip, () => refuseIfBlocked(...clientChecks.map(([key]) => key)))
+      if (device && (await deviceStillTrusted(device))) {
+        const wait = await hitEach(FIFTEEN_MINUTES, ...clientChecks)
+        await refuseSignin(ip, () => {
+          if (wait > 0) throw tooManyRequests(wait)
+        })
+        return
+      }
+      const pairKey = signinAccountClientKey(email, ip)
+      const dayKey = signinAccountDayKey(email)
+      await refuseSignin(ip, () => refuseIfBlocked(pairKey, dayKey))
+      const [wait, dayWait, account] = await Promise.all([
+        hitEach(FIFTEEN_MINUTES, ...clientChecks, [pairKey, limits.signinFailuresPerAccount]),
+        hitEach(DAY, [dayKey, limits.signinFailuresPerAccountPerDay]),
+        limiter.hit(signinAccountKey(email), FIFTEEN_MINUTES),
+      ])
+      await refuseSignin(ip, () => {
+        if (Math.max(wait, dayWait) > 0) throw tooManyRequests(Math.max(wait, dayWait))
+      })
+      // Many clients failed this account lately: slow each new one down rather than lock the
+      // account, so its owner on a new device still gets in, only later (decision 018).
+      const delayMs = accountDelayMs(account.count)
+      if (delayMs > 0 && !(await pause(ip, delayMs))) {
+        throw closeConnection(tooManyRequests(Math.max(1, Math.ceil(delayMs / 1000))))
+      }
     },
 
-    signinSucceeded: (ip, email) => forgive(ip, signinAccountKey(email)),
+    async signinSucceeded({ ip, device }, email) {
+      const keys = [signinAccountClientKey(email, ip), signinAccountDayKey(email), signinAccountKey(email)]
+      if (device) keys.push(signinDeviceKey(device))
+      for (const key of [...keys, signinIpKey(ip)]) blockedUntil.delete(key)
+      await Promise.all([...keys.map((key) => limiter.reset(key)), limiter.undo(signinIpKey(ip))])
+    },
 
-    reauthenticate: (ip, userId) => passwordAttempt(ip, limitKey('reauth-fail-user', userId)),
+    async sessionStart(ip) {
+      const key = signinsKey(ip)
+      await refuseSignin(ip, () => refuseIfBlocked(key))
+      const wait = await hitEach(FIFTEEN_MINUTES, [key, limits.signinsPerIp])
+      await refuseSignin(ip, () => {
+        if (wait > 0) throw tooManyRequests(wait)
+      })
+    },
+
+    async reauthenticate(ip, userId) {
+      const accountKey = limitKey('reauth-fail-user', userId)
+      const ipKey = signinIpKey(ip)
+      await refuseSignin(ip, () => refuseIfBlocked(accountKey, ipKey))
+      const wait = await hitEach(
+        FIFTEEN_MINUTES,
+        [accountKey, limits.signinFailuresPerAccount],
+        [ipKey, limits.signinFailuresPerIp],
+      )
+      await refuseSignin(ip, () => {
+        if (wait > 0) throw tooManyRequests(wait)
+      })
+      return {
+        async succeeded() {
+          blockedUntil.delete(accountKey)
+          blockedUntil.delete(ipKey)
+          await Promise.all([limiter.reset(accountKey), limiter.undo(ipKey)])
+        },
+      }
+    },
+
+    async secondFactor(ip, userId) {
+      const ipKey = signinIpKey(ip)
+      const shortKey = limitKey('mfa-fail-account', userId)
+      const dayKey = limitKey('mfa-fail-account-day', userId)
+      refuseIfBlocked(shortKey, dayKey, ipKey)
+      const [short, day, client] = await Promise.all([
+        hitEach(FIFTEEN_MINUTES, [shortKey, limits.mfaFailuresPerAccount]),
+        hitEach(DAY, [dayKey, limits.mfaFailuresPerAccountPerDay]),
+        hitEach(FIFTEEN_MINUTES, [ipKey, limits.signinFailuresPerIp]),
+      ])
+      const wait = Math.max(short, day, client)
+      if (wait > 0) throw tooManyRequests(wait)
+      return {
+        async succeeded() {
+          for (const key of [shortKey, dayKey, ipKey]) blockedUntil.delete(key)
+          await Promise.all([limiter.reset(shortKey), limiter.reset(dayKey), limiter.undo(ipKey)])
+        },
+      }
+    },
+
+    async clientSigninStep(ip) {
+      const ipKey = signinIpKey(ip)
+      refuseIfBlocked(ipKey)
+      const wait = await hitEach(FIFTEEN_MINUTES, [ipKey, limits.signinFailuresPerIp])
+      if (wait > 0) throw tooManyRequests(wait)
+      return {
+        async succeeded() {
+          blockedUntil.delete(ipKey)
+          await limiter.undo(ipKey)
+        },
+      }
+    },
+
+    async passkeyOptions(ip) {
+      const key = limitKey('passkey-options-ip', rateLimitSubject(ip))
+      refuseIfBlocked(key)
+      const wait = await hitEach(FIFTEEN_MINUTES, [key, limits.passkeyOptionsPerIp])
+      if (wait > 0) throw tooManyRequests(wait)
+    },
 
     async forgetSigninFailures(email) {
-      const accountKey = signinAccountKey(email)
-      blockedUntil.delete(accountKey)
-      await limiter.reset(accountKey)
+      const keys = [signinAccountKey(email), signinAccountDayKey(email)]
+      for (const key of keys) blockedUntil.delete(key)
+      await Promise.all(keys.map((key) => limiter.reset(key)))
     },
   }
 
-  /** A password check counted as a failure up front, against `accountKey` and the client. */
-  async function passwordAttempt(ip: string, accountKey: string): Promise<SigninAttempt> {
-    const ipKey = signinIpKey(ip)
-    await refuseSignin(ip, () => refuseIfBlocked(accountKey, ipKey))
-    const wait = await hitEach(
-      FIFTEEN_MINUTES,
-      [accountKey, limits.signinFailuresPerAccount],
-      [ipKey, limits.signinFailuresPerIp],
-    )
-    await refuseSignin(ip, () => {
-      if (wait > 0) throw tooManyRequests(wait)
-    })
-    return { succeeded: () => forgive(ip, accountKey) }
-  }
-
-  /** Takes back a password check counted up front by `passwordAttempt`: the password was right. */
-  async function forgive(ip: string, accountKey: string): Promise<void> {
-    const ipKey = signinIpKey(ip)
-    blockedUntil.delete(accountKey)
-    blockedUntil.delete(ipKey)
-    await Promise.all([limiter.reset(accountKey), limiter.undo(ipKey)])
+  /**
+   * Counts a password check against a device up front; whether the device still counts as the
+   * account's own. A device cookie is worth this many wrong passwords in a row and no more, so a
+   * stolen one gives a bounded number of guesses; its owner's next success starts it afresh.
+   */
+  async function deviceStillTrusted(device: string): Promise<boolean> {
+    const hit = await limiter.hit(signinDeviceKey(device), DEVICE_COOKIE_MAX_AGE_SECONDS)
+    return hit.count <= limits.signinFailuresPerAccount
   }
 }
 
-const signinAccountKey = (email: string) => limitKey('signin-fail-account', email.trim().toLowerCase())
+/** Asks the client to close its connection, so one that does not wait for answers loses what it queued. */
+function closeConnection(err: HttpError): HttpError {
+  err.extras.headers = { ...err.extras.headers, Connection: 'close' }
+  return err
+}
+
+const normalised = (email: string) => email.trim().toLowerCase()
+/** Failures of an account from every client without its device cookie (the growing pause). */
+const signinAccountKey = (email: string) => limitKey('signin-fail-account', normalised(email))
+/** The same, per 24 hours (the ceiling). */
+const signinAccountDayKey = (email: string) => limitKey('signin-fail-account-day', normalised(email))
+/** Failures of an account from one client address. */
+const signinAccountClientKey = (email: string, ip: string) =>
+  limitKey('signin-fail-account-client', `${normalised(email)}\u0000${rateLimitSubject(ip)}`)
+/** Failures in a row of one device cookie (its random id). */
+const signinDeviceKey = (device: string) => limitKey('signin-fail-device', device)
 const signinIpKey = (ip: string) => limitKey('signin-fail-ip', rateLimitSubject(ip))
+/** Every sign-in attempt and every session a second step starts, from one client address. */
+const signinsKey = (ip: string) => limitKey('signin-ip', rateLimitSubject(ip))

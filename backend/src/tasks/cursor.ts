@@ -2,6 +2,8 @@
  * Opaque keyset cursors: the sort, the order and the last item's (key, id), in base64url
  * JSON. A cursor is only valid for the sort and order it was made for.
  */
+
+import { isCursorInstant, isCursorText } from '../http/cursor-values.js'
 import type { Sort } from './schemas.js'
 
 export type CursorKey = string | number | null
@@ -22,7 +24,7 @@ export function decodeCursor(text: string, sort: Sort, order: 'asc' | 'desc'): C
   }
   if (!Array.isArray(value) || value.length !== 4) return undefined
   const [s, o, key, id] = value as unknown[]
-  if (s !== sort || o !== order || !isText(id)) return undefined
+  if (s !== sort || o !== order || !isCursorText(id)) return undefined
   if (!keyFits(sort, key)) return undefined
   return { sort, order, key: key as CursorKey, id }
 }
@@ -31,24 +33,12 @@ function keyFits(sort: Sort, key: unknown): boolean {
   switch (sort) {
     case 'created_at':
     case 'updated_at':
-      return isInstant(key)
+      return isCursorInstant(key)
     case 'due_at':
-      return key === null || isInstant(key)
+      return key === null || isCursorInstant(key)
     case 'priority':
       return key === 0 || key === 1 || key === 2
     case 'title':
-      return isText(key)
+      return isCursorText(key)
   }
-}
-
-/** Text PostgreSQL can compare: anything without NUL (a forged cursor must not reach the database as an error). */
-const isText = (value: unknown): value is string => typeof value === 'string' && !value.includes('\u0000')
-
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
-
-/** A key as `toISOString` wrote it, in a year PostgreSQL has (there is no year 0). */
-function isInstant(value: unknown): boolean {
-  if (typeof value !== 'string' || !ISO_UTC.test(value) || value.startsWith('0000')) return false
-  const time = Date.parse(value)
-  return !Number.isNaN(time) && new Date(time).toISOString() === value
 }

@@ -8,6 +8,8 @@ import type { Db } from '../db/client.js'
 import { type TaskRow, task } from '../db/schema.js'
 import type { Cursor, CursorKey } from './cursor.js'
 import type { ListQuery, Priority, Sort, TaskInput, TaskJson, TaskPatch } from './schemas.js'
+import { type SearchSlice, searchInSlices } from './search-slices.js'
+import type { InTransaction } from './transactions.js'
 
 const PRIORITY_VALUE: Record<Priority, number> = { low: 0, medium: 1, high: 2 }
 const PRIORITY_NAME: readonly Priority[] = ['low', 'medium', 'high']
@@ -73,14 +75,14 @@ function keysetAfter(sort: Sort, order: 'asc' | 'desc', key: unknown, id: unknow
 
 type Compare = (left: Column, right: unknown) => SQL
 
-function listOrder(sort: Sort, order: 'asc' | 'desc') {
+export function listOrder(sort: Sort, order: 'asc' | 'desc') {
   const column = SORT_COLUMN[sort]
   const direction = order === 'asc' ? asc : desc
   const byKey = sort === 'due_at' ? sql`${column} ${sql.raw(order)} nulls last` : direction(column)
   return [byKey, direction(task.id)] as const
 }
 
-const isUnfiltered = (o: ListOptions) =>
+const isUnfiltered = (o: Omit<ListOptions, 'cursor'>) =>
   o.status === 'all' && !o.q && !o.priority && !o.tag?.length && !o.due_before && !o.due_after
 
 type CursorKind = 'none' | 'key' | 'null'
@@ -123,7 +125,17 @@ export type ListOptions = Omit<ListQuery, 'cursor'> & { cursor: Cursor | undefin
 
 /** The list query itself (also used by the benchmark's bare baseline, to run the same SQL). */
 export function listTasksQuery(db: Db, userId: string, options: ListOptions) {
-  const { sort, order, limit } = options
+  return db
+    .select()
+    .from(task)
+    .where(listWhere(userId, options))
+    .orderBy(...listOrder(options.sort, options.order))
+    .limit(options.limit + 1)
+}
+
+/** The list's conditions: the owner, the filters and the cursor. */
+export function listWhere(userId: string, options: ListOptions): SQL | undefined {
+  const { sort, order } = options
   const where: (SQL | undefined)[] = [eq(task.userId, userId)]
   if (options.status !== 'all') where.push(eq(task.completed, options.status === 'completed'))
   if (options.q) {
@@ -139,15 +151,55 @@ export function listTasksQuery(db: Db, userId: string, options: ListOptions) {
   if (options.due_after) where.push(gte(task.dueAt, options.due_after))
   const { cursor } = options
   if (cursor) where.push(keysetAfter(sort, order, keyValue(sort, cursor.key), cursor.id))
-  return db
-    .select()
-    .from(task)
-    .where(and(...where))
-    .orderBy(...listOrder(sort, order))
-    .limit(limit + 1)
+  return and(...where)
 }
 
-export async function listTasks(db: Db, userId: string, options: ListOptions) {
+/** PostgreSQL's query_canceled: what a statement past its `statement_timeout` fails with. */
+const QUERY_CANCELED = '57014'
+
+/** Whether `err`, or an error it wraps (Drizzle wraps the driver's), is a statement that ran out of time. */
+export function isStatementTimeout(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.code === QUERY_CANCELED) return true
+    e = e.cause as typeof e
+  }
+  return false
+}
+
+/**
+ * Runs `work` in a transaction whose statements may each take `timeoutMs` at most. The setting
+ * is `SET LOCAL` (set_config's third argument), so it ends with the transaction and never stays
+ * on a pooled connection, nor on a server connection shared through PgBouncer in transaction
+ * mode. PGlite accepts it but cannot interrupt a statement: its bound is the task quota.
+ */
+export function withStatementTimeout<T>(
+  inTransaction: InTransaction,
+  timeoutMs: number,
+  work: (tx: Db) => Promise<T>,
+): Promise<T> {
+  return inTransaction(async (tx) => {
+    await tx.execute(sql`select set_config('statement_timeout', ${String(timeoutMs)}, true)`)
+    return work(tx)
+  })
+}
+
+/**
+ * Whether a list runs the general query, the one without a dedicated index for every filter and
+ * sort: searches scan every task of the user's that the other filters leave.
+ */
+export const isFiltered = (o: Omit<ListOptions, 'cursor'>) => !isUnfiltered(o)
+
+/**
+ * How a filtered list is bounded: a statement timeout (PostgreSQL), or, where statements cannot
+ * be interrupted (PGlite), searches run a slice of the user's tasks at a time (search-slices.ts).
+ */
+export type ListBound = { statementTimeoutMs: number; inTransaction: InTransaction } | { searchSlice: SearchSlice }
+
+/**
+ * A page of the list. Filtered lists run under their bound; unfiltered ones follow an index and
+ * stop after the page.
+ */
+export async function listTasks(db: Db, userId: string, options: ListOptions, bound?: ListBound) {
   const { sort, order, limit, cursor } = options
   let rows: TaskRow[]
   if (isUnfiltered(options)) {
@@ -159,6 +211,12 @@ export async function listTasks(db: Db, userId: string, options: ListOptions) {
       key: cursor?.key,
       id: cursor?.id,
     })
+  } else if (bound && 'statementTimeoutMs' in bound) {
+    rows = await withStatementTimeout(bound.inTransaction, bound.statementTimeoutMs, (tx) =>
+      listTasksQuery(tx, userId, options),
+    )
+  } else if (bound && options.q) {
+    rows = await searchInSlices(db, userId, options, bound.searchSlice)
   } else {
     rows = await listTasksQuery(db, userId, options)
   }
@@ -190,13 +248,46 @@ function editableColumns(input: Partial<TaskInput>) {
   }
 }
 
-export async function createTask(db: Db, userId: string, input: TaskInput): Promise<TaskRow> {
-  const now = new Date()
-  const [row] = await db
-    .insert(task)
-    .values({ id: randomUUID(), userId, ...editableColumns(input), title: input.title, createdAt: now, updatedAt: now })
-    .returning()
-  return row as TaskRow
+/** Advisory locks of the task quota: this class, and a hash of the user id (two-key form, apart from others). */
+const QUOTA_LOCK_CLASS = 0x7461736b // "task"
+
+/**
+ * Creates a task unless the user already holds `maxTasks`; undefined then. Race-free: creates
+ * for one user take a transaction-scoped lock in turn, and each counts after it has the lock
+ * (a new snapshot per statement), so parallel creates, from any instance, cannot overshoot.
+ * The count stops at `maxTasks`, so it costs at most that many index entries.
+ */
+export async function createTask(
+  inTransaction: InTransaction,
+  userId: string,
+  input: TaskInput,
+  maxTasks: number,
+): Promise<TaskRow | undefined> {
+  return inTransaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${QUOTA_LOCK_CLASS}, hashtext(${userId}))`)
+    const [held] = await tx.select({ count: sql<number>`count(*)::int` }).from(
+      tx
+        .select({ one: sql`1`.as('one') })
+        .from(task)
+        .where(eq(task.userId, userId))
+        .limit(maxTasks)
+        .as('held'),
+    )
+    if ((held?.count ?? 0) >= maxTasks) return undefined
+    const now = new Date()
+    const [row] = await tx
+      .insert(task)
+      .values({
+        id: randomUUID(),
+        userId,
+        ...editableColumns(input),
+        title: input.title,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+    return row
+  })
 }
 
 /** PUT and PATCH: the given editable fields change; undefined when there is no such task. */

@@ -1,0 +1,1 @@
+ALTER TABLE "totp_factor" ADD COLUMN "pending_failures" integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,28 @@
+/** What the API's thread and the database's thread (thread.ts) say to each other. */
+export type ThreadOptions = { dataDir: string | undefined }
+
+export type Request = { id: number } & (
+  | {
+      kind: 'query'
+      text: string
+      params?: unknown[] | undefined
+      rowMode?: 'array' | 'object' | undefined
+      /** Type OIDs to hand back as their text. */
+      rawTypes?: number[] | undefined
+    }
+  | { kind: 'exec'; text: string }
+  | { kind: 'close' }
+)
+
+/** `id` 0 answers the start-up: ready, or why not. */
+export type Response = {
+  id: number
+  result?: unknown
+  error?: {
+    message: string
+    code?: string | undefined
+    constraint?: string | undefined
+    table?: string | undefined
+    column?: string | undefined
+  }
+}
