@@ -10,9 +10,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { probeCluster } from '../reliability/cluster.js'
+import { type ScenarioResult, summaryOf, titleOf } from '../reliability/report.js'
 import { crashDurability } from '../reliability/scenarios/crash-durability.js'
 import { databaseOutage } from '../reliability/scenarios/database-outage.js'
-import type { ScenarioResult } from '../reliability/scenarios/measure.js'
 import { rollingRestart } from '../reliability/scenarios/rolling-restart.js'
 
 const PG_URL = process.env.TEST_DATABASE_URL
@@ -22,8 +22,8 @@ const NEEDS_CLUSTER = cluster.ok ? false : `needs a private PostgreSQL cluster: 
 const TIMEOUT = { timeout: 60_000 }
 
 function assertBehaved(result: ScenarioResult, diagnostic: (message: string) => void) {
-  diagnostic(result.summary)
-  assert.deepEqual(result.violations, [], `${result.scenario} misbehaved`)
+  diagnostic(summaryOf(result))
+  assert.deepEqual(result.violations, [], `${titleOf(result)} misbehaved`)
 }
 
 describe('kill -9 under a create load', () => {

@@ -1,25 +1,25 @@
 /**
- * The app and users every access-token test starts from: Ann and Bob signed up, Ann's claims,
- * the published key set and the key that signed Ann's token. `useAccessTokenFixture(driver)` in
- * a describe block starts them; the bindings below are live, so tests read them directly.
+ * The users every access-token test starts from: Ann and Bob signed up, Ann's claims, the
+ * published key set and the key that signed Ann's token. `useAccessTokenFixture(t)` in a
+ * describeWithApp block makes them on its app; the bindings below are live, so tests read them directly.
  */
 import assert from 'node:assert/strict'
-import { after, before } from 'node:test'
+import { before } from 'node:test'
 import { decodeJwt, decodeProtectedHeader, type JSONWebKeySet, type JWK } from 'jose'
-import { type Driver, type SignedIn, startTestApp, type TestApp } from '../support/harness.js'
+import type { SignedIn, TestApp } from '../support/harness.js'
 import { type Claims, now } from './forged-tokens.js'
 
-export let t: TestApp
+let t: TestApp
 export let ann: SignedIn
 export let bob: SignedIn
 export let annClaims: Claims
 export let jwks: JSONWebKeySet
 export let serverKey: JWK & { kid: string }
 
-/** Starts the app and users for the enclosing describe block, and closes the app after it. */
-export function useAccessTokenFixture(driver: Driver): void {
+/** Makes the users for the enclosing describe block, on its app `app` (once that has started). */
+export function useAccessTokenFixture(app: TestApp): void {
   before(async () => {
-    t = await startTestApp(driver)
+    t = app
     ann = await t.signup()
     bob = await t.signup()
     annClaims = decodeJwt(ann.token)
@@ -30,7 +30,6 @@ export function useAccessTokenFixture(driver: Driver): void {
     assert.ok(key?.kid, 'the signing key is published')
     serverKey = key as JWK & { kid: string }
   })
-  after(() => t?.close())
 }
 
 /** Claims a genuine token for Ann would carry, fresh. */

@@ -6,16 +6,13 @@
  */
 
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { it } from 'node:test'
 import { assertProblem } from '../../testkit/problem.js'
-import { NEW_PASSWORD, startAppWithMail, stopAppWithMail } from '../support/account.js'
+import { describeWithMailApp, NEW_PASSWORD } from '../support/account.js'
 import { call, currentUser, freshClient, signIn, signInAs, signUpAs } from '../support/clients.js'
 import { assertSession, expectStatus } from '../support/expectations.js'
-import { closeDatabases, drivers, type SignedIn, type TestApp } from '../support/harness.js'
-import type { MailCatcher } from '../support/mail-catcher.js'
+import type { SignedIn } from '../support/harness.js'
 import { verificationToken } from '../support/mailed-links.js'
-
-after(closeDatabases)
 
 /** [method, path, body] as Better Auth's client sends them. */
 function betterAuthCalls(s: SignedIn, other: SignedIn, verification: string): [string, string, unknown][] {
@@ -37,42 +34,35 @@ function betterAuthCalls(s: SignedIn, other: SignedIn, verification: string): [s
   ]
 }
 
-for (const driver of drivers()) {
-  describe(`Better Auth's account routes (${driver})`, () => {
-    let catcher: MailCatcher
-    let t: TestApp
-    before(async () => ({ t, catcher } = await startAppWithMail(driver)))
-    after(() => stopAppWithMail({ t, catcher }))
+describeWithMailApp("Better Auth's account routes", {}, (t, catcher) => {
+  it('answer 404 with a problem document, and change nothing', async () => {
+    const s = await signUpAs(t, freshClient(), { name: 'Unchanged' })
+    const verification = await verificationToken(catcher, s.user.email)
+    const other = await signInAs(t, freshClient(), s.user.email, s.password)
 
-    it('answer 404 with a problem document, and change nothing', async () => {
-      const s = await signUpAs(t, freshClient(), { name: 'Unchanged' })
-      const verification = await verificationToken(catcher, s.user.email)
-      const other = await signInAs(t, freshClient(), s.user.email, s.password)
+    for (const [method, path, body] of betterAuthCalls(s, other, verification)) {
+      const res = await call(t, method, path, { credential: { cookie: s.cookie }, body, client: freshClient() })
+      await assertProblem(res, 404, { what: `${method} ${path}` })
+    }
 
-      for (const [method, path, body] of betterAuthCalls(s, other, verification)) {
-        const res = await call(t, method, path, { credential: { cookie: s.cookie }, body, client: freshClient() })
+    await assertSession(t, s, true, 'the session that called')
+    await assertSession(t, other, true, 'the other session')
+    const user = await currentUser(t, { bearer: s.token })
+    assert.equal(user.name, 'Unchanged')
+    assert.equal(user.email, s.user.email)
+    assert.equal(user.email_verified, false, 'not verified through Better Auth')
+    await expectStatus(await signIn(t, s.user.email, s.password), 200, 'the password is unchanged')
+  })
+
+  it('answer 404 with a bearer credential too', async () => {
+    const s = await signUpAs(t, freshClient())
+    const other = await signInAs(t, freshClient(), s.user.email, s.password)
+    for (const [method, path, body] of betterAuthCalls(s, other, 'x')) {
+      for (const bearer of [s.session_token, s.token]) {
+        const res = await call(t, method, path, { credential: { bearer }, body, client: freshClient() })
         await assertProblem(res, 404, { what: `${method} ${path}` })
       }
-
-      await assertSession(t, s, true, 'the session that called')
-      await assertSession(t, other, true, 'the other session')
-      const user = await currentUser(t, { bearer: s.token })
-      assert.equal(user.name, 'Unchanged')
-      assert.equal(user.email, s.user.email)
-      assert.equal(user.email_verified, false, 'not verified through Better Auth')
-      await expectStatus(await signIn(t, s.user.email, s.password), 200, 'the password is unchanged')
-    })
-
-    it('answer 404 with a bearer credential too', async () => {
-      const s = await signUpAs(t, freshClient())
-      const other = await signInAs(t, freshClient(), s.user.email, s.password)
-      for (const [method, path, body] of betterAuthCalls(s, other, 'x')) {
-        for (const bearer of [s.session_token, s.token]) {
-          const res = await call(t, method, path, { credential: { bearer }, body, client: freshClient() })
-          await assertProblem(res, 404, { what: `${method} ${path}` })
-        }
-      }
-      await assertSession(t, other, true, 'the other session')
-    })
+    }
+    await assertSession(t, other, true, 'the other session')
   })
-}
+})

@@ -10,6 +10,7 @@ import pg from 'pg'
 import { loadConfig } from '../../src/config.js'
 import { type Database, openDb } from '../../src/db/client.js'
 import { migrate } from '../../src/db/migrate.js'
+import { session, user } from '../../src/db/schema.js'
 import { createLogger } from '../../src/http/logger.js'
 import { createServices, type Services } from '../../src/services.js'
 import { closeDatabases, TEST_SECRET } from '../support/harness.js'
@@ -33,6 +34,8 @@ describe('signing keys created by another instance (PostgreSQL, fresh database)'
   let cannotCreate: string | undefined
   let a: Services
   let b: Services
+
+  const subject = { userId: 'user-1', email: 'user-1@example.com', sessionId: 'session-1', amr: ['pwd'] }
 
   const instance = async (url: string) => {
     const database = await openDb({ url })
@@ -68,6 +71,14 @@ describe('signing keys created by another instance (PostgreSQL, fresh database)'
     await migrate(migrator)
     a = await instance(url.toString()) // creates the first key and loads it
     b = await instance(url.toString()) // loads that same single key
+    // Access tokens are issued only for a live session (they never outlive it).
+    await migrator.db.insert(user).values({ id: subject.userId, name: 'One', email: subject.email })
+    await migrator.db.insert(session).values({
+      id: subject.sessionId,
+      userId: subject.userId,
+      token: randomUUID(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    })
   })
 
   after(async () => {
@@ -89,7 +100,6 @@ describe('signing keys created by another instance (PostgreSQL, fresh database)'
     })
     assert.notEqual(newer.id, first?.kid)
 
-    const subject = { userId: 'user-1', email: 'user-1@example.com', sessionId: 'session-1' }
     for (const [issuerName, issuer] of [
       ['A', a],
       ['B', b],

@@ -3,32 +3,19 @@
  */
 
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { it } from 'node:test'
 import { assertProblem, assertUnauthorized } from '../../testkit/problem.js'
-import { startAppWithMail, stopAppWithMail } from '../support/account.js'
+import { describeWithMailApp } from '../support/account.js'
 import { call, freshClient, me, signIn, signInAs } from '../support/clients.js'
 import { expectStatus } from '../support/expectations.js'
-import {
-  closeDatabases,
-  drivers,
-  type SignedIn,
-  STRONG_PASSWORD,
-  type TestApp,
-  uniqueEmail,
-} from '../support/harness.js'
-import type { MailCatcher } from '../support/mail-catcher.js'
+import { type SignedIn, STRONG_PASSWORD, uniqueEmail } from '../support/harness.js'
 import { verificationToken, verifyEmail } from '../support/mailed-links.js'
 import { ANOTHER_PASSWORD } from '../support/session-races.js'
 
-after(closeDatabases)
-
-for (const driver of drivers()) {
-  describe(`sign-up of a taken address with REQUIRE_EMAIL_VERIFICATION=true (${driver})`, () => {
-    let catcher: MailCatcher
-    let t: TestApp
-    before(async () => ({ t, catcher } = await startAppWithMail(driver, { REQUIRE_EMAIL_VERIFICATION: 'true' })))
-    after(() => stopAppWithMail({ t, catcher }))
-
+describeWithMailApp(
+  'sign-up of a taken address with REQUIRE_EMAIL_VERIFICATION=true',
+  { REQUIRE_EMAIL_VERIFICATION: 'true' },
+  (t, catcher) => {
     const signUp = (email: string, password = ANOTHER_PASSWORD) =>
       call(t, 'POST', '/api/auth/signup', { body: { email, password }, client: freshClient() })
 
@@ -51,5 +38,5 @@ for (const driver of drivers()) {
       assert.equal((await me(t, { bearer: signedIn.token })).status, 200)
       await assertUnauthorized(await signIn(t, email, ANOTHER_PASSWORD), 'the password of a refused sign-up')
     })
-  })
-}
+  },
+)

@@ -1,14 +1,13 @@
 /**
- * Helpers of the auth contract tests (API.md "Authentication"): one app per describe block,
- * the shapes of an auth result and a session cookie, fresh emails and who is stored.
+ * Helpers of the auth contract tests (API.md "Authentication"): the shapes of an auth result
+ * and a session cookie, fresh emails and who is stored.
  */
 
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { after, before } from 'node:test'
 import { ilike, or } from 'drizzle-orm'
 import { user as userTable } from '../../src/db/schema.js'
-import { type Driver, type SignedIn, startTestApp, type TestApp, uniqueEmail } from '../support/harness.js'
+import { type SignedIn, type TestApp, uniqueEmail } from '../support/harness.js'
 
 export type { Problem } from '../../testkit/problem.js'
 export type AuthResult = { user: UserJson; token: string; expires_at: string; session_token: string }
@@ -16,21 +15,6 @@ export type UserJson = { id: string; email: string; name: string; email_verified
 
 export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
 export const FOREIGN_ORIGIN = 'https://evil.example'
-
-/** Starts one app for the enclosing describe block and closes it after its tests. */
-export function appFor(driver: Driver): () => TestApp {
-  let app: TestApp | undefined
-  before(async () => {
-    app = await startTestApp(driver)
-  })
-  after(async () => {
-    await app?.close()
-  })
-  return () => {
-    assert.ok(app, 'the app did not start')
-    return app
-  }
-}
 
 /** Things that must never reach a client (API.md: no stack traces, SQL or internal messages). */
 export const LEAKS = [

@@ -32,6 +32,21 @@ const CONTRACT_ROUTES = [
   ['delete', '/api/me/sessions/{id}'],
   ['post', '/api/me/sessions/revoke-others'],
   ['get', '/api/me/events'],
+  // API.md "Second factors": TOTP and recovery codes
+  ['post', '/api/auth/signin/2fa'],
+  ['get', '/api/me/2fa'],
+  ['post', '/api/me/2fa/totp'],
+  ['post', '/api/me/2fa/totp/confirm'],
+  ['delete', '/api/me/2fa/totp'],
+  ['post', '/api/me/2fa/recovery-codes'],
+  // API.md "Second factors": passkeys
+  ['post', '/api/me/passkeys/options'],
+  ['post', '/api/me/passkeys'],
+  ['get', '/api/me/passkeys'],
+  ['patch', '/api/me/passkeys/{id}'],
+  ['delete', '/api/me/passkeys/{id}'],
+  ['post', '/api/auth/passkey/options'],
+  ['post', '/api/auth/passkey/verify'],
 ] as const
 
 type Operation = { responses: Record<string, unknown>; security?: unknown[]; requestBody?: unknown }
@@ -99,6 +114,11 @@ describe('the OpenAPI document', () => {
       ['patch', '/api/me', ['name']],
       ['put', '/api/me/password', ['current_password', 'new_password']],
       ['delete', '/api/me', ['password']],
+      ['post', '/api/auth/signin/2fa', ['code', 'mfa_token', 'recovery_code']],
+      ['post', '/api/me/2fa/totp', ['password']],
+      ['post', '/api/me/2fa/totp/confirm', ['code']],
+      ['delete', '/api/me/2fa/totp', ['code', 'password', 'recovery_code']],
+      ['post', '/api/me/2fa/recovery-codes', ['code', 'password', 'recovery_code']],
     ]
     for (const [method, path, fields] of bodies) {
       const body = doc.paths[path]?.[method]?.requestBody as

@@ -1,13 +1,14 @@
 /**
- * Requests to the app under fuzzing and what it stored: `useApp(t)` from a `before`, then
- * send, the user's task rows, sign-up checks and the sign-up examples.
+ * Requests to the app under fuzzing and what it stored: `describeFuzzing` (or `useApp(t)` from a
+ * `before`), then send, the user's task rows, sign-up checks and the sign-up examples.
  */
 import assert from 'node:assert/strict'
+import { before } from 'node:test'
 import { asc, eq, ilike } from 'drizzle-orm'
 import fc from 'fast-check'
 import { task as taskTable, user as userTable } from '../../src/db/schema.js'
 import { toTaskJson } from '../../src/tasks/queries.js'
-import { type SignedIn, STRONG_PASSWORD, type TestApp } from '../support/harness.js'
+import { describeWithApp, type SignedIn, STRONG_PASSWORD, type TestApp } from '../support/harness.js'
 import {
   adversarialString,
   around,
@@ -26,6 +27,14 @@ let t: TestApp
 /** Points these helpers at the describe block's app. */
 export function useApp(app: TestApp) {
   t = app
+}
+
+/** The fuzz files' describeWithApp: an app per driver, which these helpers point at before its tests. */
+export function describeFuzzing(body: (t: TestApp) => void): void {
+  describeWithApp('fuzzing every request schema', {}, (app) => {
+    before(() => useApp(app))
+    body(app)
+  })
 }
 
 export let emailCount = 0
@@ -76,6 +85,14 @@ export async function createTask(who: SignedIn, input: Record<string, unknown>):
   })
   assert.equal(a.status, 201, a.text)
   return JSON.parse(a.text) as Task
+}
+
+/** Where the task fuzzing starts: Ann, and Bob with a private task of his, signed up in that order. */
+export async function annAndBobWithATask(): Promise<{ ann: SignedIn; bob: SignedIn; bobTask: Task }> {
+  const ann = await t.signup()
+  const bob = await t.signup()
+  const bobTask = await createTask(bob, { title: "Bob's", tags: ['private'] })
+  return { ann, bob, bobTask }
 }
 
 /** A task as stored, in its wire shape. */

@@ -68,7 +68,7 @@ describe('configuration', () => {
     const both = configError({ NODE_ENV: 'production', DATA_DIR: base.DATA_DIR, PORT: 'abc' })
     assert.match(both, /\bBETTER_AUTH_SECRET\b/)
     assert.match(both, /\bPORT\b/)
-    assert.equal(loadConfig({ ...base, NODE_ENV: 'production' }).env, 'production')
+    assert.equal(loadConfig({ ...base, NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.com' }).env, 'production')
   })
 
   it('the server refuses to start on a bad PORT, naming it', async () => {

@@ -1,13 +1,23 @@
 /**
- * Helpers of the HTTP convention tests: a request whose body is written later, a TCP
- * server that never answers, console capture, and the server-process environment.
+ * Helpers of the HTTP convention tests: a POST of any body, a request whose body is written
+ * later, a TCP server that never answers, console capture, and the server-process environment.
  */
 import http from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
+import type { TestApp } from '../support/harness.js'
 
 export const APP_ORIGIN = 'https://app.example.com'
 export const EVIL_ORIGIN = 'https://evil.example'
 export const KIB = 1024
+/** POSTs to `t` any body, with the content type given (none when left out) and any other headers. */
+export function rawPost(t: TestApp) {
+  return (path: string, body: BodyInit, contentType?: string, headers: Record<string, string> = {}) =>
+    t.fetch(path, {
+      method: 'POST',
+      headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers },
+      body,
+    })
+}
 /** The environment for a spawned server: ours, minus what would confuse it. */
 export function serverEnv(env: Record<string, string>): Record<string, string> {
   const { NODE_TEST_CONTEXT: _, DATABASE_URL: __, PORT: ___, ...rest } = process.env

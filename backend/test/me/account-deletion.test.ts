@@ -5,30 +5,24 @@
  */
 
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { it } from 'node:test'
 import { eq } from 'drizzle-orm'
 import { account, session, task, user } from '../../src/db/schema.js'
 import { assertProblem, assertUnauthorized } from '../../testkit/problem.js'
 import { BEHIND_PROXY, createTask, FIFTEEN_MINUTES, WRONG_PASSWORD } from '../support/account.js'
 import { CREDENTIALS, type Credential, call, freshClient, signIn, signInAs, signUpAs } from '../support/clients.js'
 import { assertSession, expectLimited, expectStatus } from '../support/expectations.js'
-import { closeDatabases, drivers, type SignedIn, startTestApp, type TestApp } from '../support/harness.js'
-
-after(closeDatabases)
+import { describeWithApp, type SignedIn } from '../support/harness.js'
 
 const SIGNIN_FAILURES_PER_ACCOUNT = 3
 
-for (const driver of drivers()) {
-  describe(`DELETE /api/me (${driver})`, () => {
-    let t: TestApp
-    before(async () => {
-      t = await startTestApp(driver, {
-        ...BEHIND_PROXY,
-        RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: String(SIGNIN_FAILURES_PER_ACCOUNT),
-      })
-    })
-    after(() => t?.close())
-
+describeWithApp(
+  'DELETE /api/me',
+  {
+    ...BEHIND_PROXY,
+    RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: String(SIGNIN_FAILURES_PER_ACCOUNT),
+  },
+  (t) => {
     const deleteMe = (credential: Credential, body: unknown) =>
       call(t, 'DELETE', '/api/me', { credential, body, client: freshClient() })
 
@@ -142,5 +136,5 @@ for (const driver of drivers()) {
       await assertUnauthorized(await deleteMe({ bearer: s.token }, { password: s.password }))
       assert.equal((await stored(s.user.id)).users.length, 1)
     })
-  })
-}
+  },
+)

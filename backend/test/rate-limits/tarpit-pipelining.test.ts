@@ -5,14 +5,12 @@
 
 import assert from 'node:assert/strict'
 import net from 'node:net'
-import { after, before, describe, it } from 'node:test'
+import { it } from 'node:test'
 import { assertUnauthorized } from '../../testkit/problem.js'
 import { BEHIND_PROXY, FIFTEEN_MINUTES, WRONG_PASSWORD } from '../support/account.js'
 import { freshIp } from '../support/clients.js'
 import { expectLimited } from '../support/expectations.js'
-import { closeDatabases, drivers, startTestApp, type TestApp, uniqueEmail } from '../support/harness.js'
-
-after(closeDatabases)
+import { describeWithApp, uniqueEmail } from '../support/harness.js'
 
 type PipelineResult = {
   /** Everything the server sent, as latin1 text. */
@@ -61,22 +59,19 @@ function responses(data: string): { status: number; headers: string }[] {
       headers: part.slice(0, Math.max(0, part.indexOf('\r\n\r\n'))).toLowerCase(),
     }))
 }
-for (const driver of drivers()) {
-  describe(`the sign-in tarpit against a pipelining client (${driver})`, () => {
-    const DELAY_MS = 500
-    const PIPELINED = 200
-    /** Refusals of one address that may wait in the tarpit at once (auth/limits.ts, decision 004). */
-    const MAX_PAUSED_PER_IP = 32
-    let t: TestApp
-    before(async () => {
-      t = await startTestApp(driver, {
-        ...BEHIND_PROXY,
-        SIGNIN_REFUSAL_DELAY_MS: String(DELAY_MS),
-        RATE_LIMIT_SIGNIN_FAILURES_PER_IP: '1',
-      })
-    })
-    after(() => t?.close())
+const DELAY_MS = 500
+const PIPELINED = 200
+/** Refusals of one address that may wait in the tarpit at once (auth/limits.ts, decision 004). */
+const MAX_PAUSED_PER_IP = 32
 
+describeWithApp(
+  'the sign-in tarpit against a pipelining client',
+  {
+    ...BEHIND_PROXY,
+    SIGNIN_REFUSAL_DELAY_MS: String(DELAY_MS),
+    RATE_LIMIT_SIGNIN_FAILURES_PER_IP: '1',
+  },
+  (t) => {
     it(`${PIPELINED} refused sign-ins pipelined on one connection: at most ${MAX_PAUSED_PER_IP} wait in the tarpit, then the server closes the connection`, async (ctx) => {
       const ip = freshIp()
       const headers = { 'x-forwarded-for': ip }
@@ -104,5 +99,5 @@ for (const driver of drivers()) {
       const other = await t.post('/api/auth/signin', body, { headers: { 'x-forwarded-for': freshIp() } })
       await assertUnauthorized(other, 'a sign-in from another client')
     })
-  })
-}
+  },
+)

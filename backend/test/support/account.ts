@@ -5,9 +5,10 @@
 
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { after, before } from 'node:test'
 import { assertProblem } from '../../testkit/problem.js'
 import { fetchTaskClient } from '../../testkit/task-client.js'
-import { type Driver, type SignedIn, startTestApp, type TestApp } from './harness.js'
+import { type Driver, describeEachDriver, type SignedIn, startTestApp, type TestApp } from './harness.js'
 import { type MailCatcher, startMailCatcher } from './mail-catcher.js'
 
 export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
@@ -52,6 +53,30 @@ export async function startAppWithMail(driver: Driver, extra: Record<string, str
 export async function stopAppWithMail(app: Partial<AppWithMail>): Promise<void> {
   await app.t?.close()
   await app.catcher?.close()
+}
+
+/**
+ * describeWithApp for apps that mail: one describe per driver whose tests share an app started
+ * by `startAppWithMail(driver, extra)` before them and stopped after. The `t` and `catcher`
+ * given to `body` are filled in when they have started, so tests use them as they run.
+ */
+export function describeWithMailApp(
+  title: string,
+  extra: Record<string, string>,
+  body: (t: TestApp, catcher: MailCatcher, driver: Driver) => void,
+): void {
+  describeEachDriver(title, (driver) => {
+    const t = {} as TestApp
+    const catcher = {} as MailCatcher
+    let started: AppWithMail | undefined
+    before(async () => {
+      started = await startAppWithMail(driver, extra)
+      Object.assign(t, started.t)
+      Object.assign(catcher, started.catcher)
+    })
+    after(() => stopAppWithMail(started ?? {}))
+    body(t, catcher, driver)
+  })
 }
 
 /** Creates a task for `s` through the API; returns its id. */

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before, describe } from 'node:test'
 import type { Logger } from 'pino'
 import { createApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
@@ -17,6 +18,7 @@ import { type Listening, listen } from '../../src/http/listen.js'
 import { createLogger } from '../../src/http/logger.js'
 import { createServices, type Services } from '../../src/services.js'
 import { freePort } from '../../testkit/free-port.js'
+import { migratedPgliteSnapshot } from '../../testkit/pglite-snapshot.js'
 
 export type Driver = 'pglite' | 'pg'
 
@@ -34,8 +36,11 @@ export function testDatabase(driver: Driver): Promise<Database> {
   let db = databases.get(driver)
   if (!db) {
     db = (async () => {
-      const database = await openDb({ url: driver === 'pg' ? process.env.TEST_DATABASE_URL : undefined })
-      await migrate(database)
+      const database =
+        driver === 'pg'
+          ? await openDb({ url: process.env.TEST_DATABASE_URL })
+          : await openDb({ snapshot: await migratedPgliteSnapshot() })
+      await migrate(database) // a no-op on the snapshot, which is already up to date
       return database
     })()
     databases.set(driver, db)
@@ -105,6 +110,16 @@ const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_EMAIL_PER_IP: '1000000',
   // The tarpit would make every limit test wait; rate-limits.test.ts turns it on to test it.
   SIGNIN_REFUSAL_DELAY_MS: '0',
+  // Sign-in bounds (decision 018, 019): tests sign in in bursts from one address; the tests of
+  // these limits, pauses and the failure floor set their own.
+  RATE_LIMIT_SIGNINS_PER_IP: '1000000',
+  RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT_PER_DAY: '1000000',
+  SIGNIN_ACCOUNT_DELAY_MS: '0',
+  SIGNIN_FAILURE_MIN_MS: '0',
+  // Tests create and search in bursts; test/abuse/ lowers these to test them.
+  RATE_LIMIT_TASK_WRITES_PER_MINUTE: '1000000',
+  RATE_LIMIT_TASK_SEARCHES_PER_MINUTE: '1000000',
+  TASK_LIST_CONCURRENCY_PER_USER: '100',
 }
 
 export type TestAppOptions = {
@@ -170,6 +185,40 @@ export async function startTestApp(
     },
   }
   return testApp
+}
+
+/**
+ * One `describe` per driver, titled `${title} on ${driver}`, and the file's databases closed
+ * after them all: what describeWithApp (and the like in the folders' support files) are made of.
+ */
+export function describeEachDriver(title: string, body: (driver: Driver) => void): void {
+  after(closeDatabases)
+  for (const driver of drivers()) {
+    describe(`${title} on ${driver}`, () => body(driver))
+  }
+}
+
+/**
+ * The usual shape of a test file: one `describe` per driver whose tests share an app, started
+ * before them and closed after (and the file's databases closed at the end). The handle given
+ * to `body` is filled in when the app has started, so tests use it as they run.
+ */
+export function describeWithApp(
+  title: string,
+  env: Record<string, string>,
+  body: (t: TestApp, driver: Driver) => void,
+  options: TestAppOptions = {},
+): void {
+  describeEachDriver(title, (driver) => {
+    const t = {} as TestApp
+    before(async () => {
+      Object.assign(t, await startTestApp(driver, env, options))
+    })
+    after(async () => {
+      await t.close?.()
+    })
+    body(t, driver)
+  })
 }
 
 /** The `name=value` of the session cookie a response set. */

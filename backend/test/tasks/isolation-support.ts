@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { describe } from 'node:test'
 import type { TaskJson } from '../../src/tasks/schemas.js'
 import { fetchTaskClient } from '../../testkit/task-client.js'
 import type { SignedIn, TestApp } from '../support/harness.js'
@@ -17,6 +18,13 @@ export type Body = { json: unknown } | { raw: string; type: string }
 export type Route = { name: string; method: string; path: string; body?: Body }
 
 export const CREDENTIALS: Credential[] = ['access token', 'session token', 'cookie']
+
+/** One describe per kind of credential ("with the session cookie", "with a bearer access token", …). */
+export function describeEachCredential(body: (kind: Credential) => void): void {
+  for (const kind of CREDENTIALS) {
+    describe(`with ${kind === 'cookie' ? 'the session cookie' : `a bearer ${kind}`}`, () => body(kind))
+  }
+}
 
 /** The headers that carry `who`'s credential of one kind (no Origin, like curl or a server). */
 export function credential(who: SignedIn, kind: Credential): Headers {
