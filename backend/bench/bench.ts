@@ -8,9 +8,11 @@ import { listTasksQuery } from '../src/tasks/queries.js'
 import { freshTarget } from '../testkit/databases.js'
 import { type ServerProcess, startServerAndWait, terminate } from '../testkit/server-process.js'
 import { createTaskOk, fetchTaskClient } from '../testkit/task-client.js'
+import { abuseBench } from './abuse.js'
 import { type FloodSummary, type Result, report } from './report.js'
 import { seedOthers } from './seed.js'
 import { CONNECTIONS, DURATION_S, SECRET } from './settings.js'
+import { startupBench } from './startup.js'
 
 async function main() {
   const target = await freshTarget(process.env.BENCH_DATABASE_URL, 'bench')
@@ -23,7 +25,12 @@ async function main() {
     BETTER_AUTH_SECRET: SECRET,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    MAIL_OUTBOX_IN_PRODUCTION: 'true', // no mail server here
     RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
+    // (d) creates for one user as fast as 50 connections can: the per-user bounds of decision 020
+    // (120 writes a minute, 10,000 tasks) would refuse nearly all of it. `npm run bench -- abuse` measures them.
+    RATE_LIMIT_TASK_WRITES_PER_MINUTE: '1000000',
+    TASKS_MAX_PER_USER: '10000000',
     ...(target.url ? { DATABASE_URL: target.url } : { DATA_DIR: target.dataDir }),
   })
   const base = `http://127.0.0.1:${appPort}`
@@ -155,4 +162,8 @@ async function listDuringSigninFlood(url: string, headers: Record<string, string
 }
 let floodSummary: FloodSummary | undefined
 
-await main()
+// `npm run bench -- abuse`: the abuse measurement of decision 020 instead (abuse.ts).
+// `npm run bench -- startup`: the API's start-up time and memory, tsx against compiled (startup.ts).
+if (process.argv[2] === 'abuse') await abuseBench()
+else if (process.argv[2] === 'startup') await startupBench()
+else await main()

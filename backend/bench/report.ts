@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
+import { currentAbuseSection } from './abuse-report.js'
 import { CONNECTIONS, DURATION_S, OTHER_TASKS } from './settings.js'
 
 const docsFile = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url))
@@ -63,6 +64,8 @@ export function report(results: Result[], database: string, floodSummary: FloodS
       : '',
     '',
   ]
-  writeFileSync(docsFile, lines.join('\n'))
+  // The abuse section (abuse-report.ts) is written by its own run: keep it.
+  const abuse = currentAbuseSection()
+  writeFileSync(docsFile, abuse ? `${lines.join('\n').trimEnd()}\n\n${abuse}` : lines.join('\n'))
   console.log(`\n${lines.slice(10).join('\n')}\nwritten to docs/benchmarks.md`)
 }

@@ -18,11 +18,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { adminQuery, unreachable } from '../testkit/databases.js'
 import { probeCluster } from './cluster.js'
-import { renderDoc, renderTable, type Skipped } from './report.js'
+import { renderDoc, renderTable, type ScenarioResult, type Skipped, titleOf } from './report.js'
 import { bruteForceStorm } from './scenarios/brute-force-storm.js'
 import { crashDurability } from './scenarios/crash-durability.js'
 import { databaseOutage } from './scenarios/database-outage.js'
-import type { ScenarioResult } from './scenarios/measure.js'
 import { memory } from './scenarios/memory.js'
 import { rollingRestart } from './scenarios/rolling-restart.js'
 
@@ -48,7 +47,7 @@ async function main() {
     for (const result of await scenario()) {
       results.push(result)
       const verdict = result.violations.length ? `FAILED:\n    ${result.violations.join('\n    ')}` : 'ok'
-      console.log(`  ${result.scenario}: ${verdict}`)
+      console.log(`  ${titleOf(result)}: ${verdict}`)
     }
     console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`)
   }
@@ -111,7 +110,7 @@ async function main() {
   console.log('\nwritten to docs/reliability.md')
   const failed = results.filter((r) => r.violations.length)
   if (failed.length) {
-    console.log(`\n${failed.length} scenario(s) found misbehaviour: ${failed.map((r) => r.scenario).join('; ')}`)
+    console.log(`\n${failed.length} scenario(s) found misbehaviour: ${failed.map(titleOf).join('; ')}`)
     process.exitCode = 1
   }
 }

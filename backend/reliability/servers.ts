@@ -21,11 +21,16 @@ export function rssBytes(pid: number): number {
 export function serverEnv(extra: Record<string, string>): Record<string, string> {
   return {
     NODE_ENV: 'production',
+    // No mail server in the scenarios: mail goes to the outbox, as in development.
+    MAIL_OUTBOX_IN_PRODUCTION: 'true',
     BETTER_AUTH_SECRET: SECRET,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
     RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: '1000000',
     RATE_LIMIT_SIGNIN_FAILURES_PER_IP: '1000000',
+    // The scenarios write and read as fast as they can to find lost work, not to be limited.
+    RATE_LIMIT_TASK_WRITES_PER_MINUTE: '1000000',
+    RATE_LIMIT_TASK_SEARCHES_PER_MINUTE: '1000000',
     ...extra,
   }
 }

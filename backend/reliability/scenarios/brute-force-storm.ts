@@ -8,11 +8,13 @@ import { freePort } from '../../testkit/free-port.js'
 import { startServerProcess, terminate, waitUntilAnswers } from '../../testkit/server-process.js'
 import { taskPath } from '../../testkit/task-client.js'
 import { signup, tasksOn } from '../http-client.js'
-import { round } from '../numbers.js'
 import { serverEnv } from '../servers.js'
-import { type Log, quiet, type ScenarioResult, Violations } from './measure.js'
+import { type DatabaseKind, type Log, type Measured, quiet, Violations } from './measure.js'
 
 export type StormOptions = { adminUrl: string | undefined; durationS: number; log?: Log }
+
+/** metrics: p99Alone, p99During (ms), rpsAlone, rpsDuring, flood, flood401, flood429. */
+export type StormResult = Measured & { kind: 'storm'; database: DatabaseKind; durationS: number }
 
 /**
  * The task list at 50 connections alone, then again while 16 connections send wrong-password
@@ -20,7 +22,7 @@ export type StormOptions = { adminUrl: string | undefined; durationS: number; lo
  * list's p99 during the flood must stay within 2× its p99 without it, and the flood must be
  * refused with 429s.
  */
-export async function bruteForceStorm(o: StormOptions): Promise<ScenarioResult> {
+export async function bruteForceStorm(o: StormOptions): Promise<StormResult> {
   const log = o.log ?? quiet
   const violations = new Violations()
   const target = await freshTarget(o.adminUrl, 'storm')
@@ -87,19 +89,14 @@ export async function bruteForceStorm(o: StormOptions): Promise<ScenarioResult> 
     await terminate(server)
     await target.drop().catch(() => {})
   }
-  const label = target.url ? 'PostgreSQL' : 'PGlite'
   return {
-    scenario: `e. brute-force storm (${label})`,
+    kind: 'storm',
+    database: target.url ? 'pg' : 'pglite',
+    durationS: o.durationS,
     requests,
     acknowledged,
     lost: undefined,
     serverErrors: {},
-    recovery: 'n/a',
-    summary:
-      `The task list at 50 connections for ${o.durationS} s: p99 ${metrics.p99Alone} ms (${round(metrics.rpsAlone ?? 0)} req/s) ` +
-      `alone, p99 ${metrics.p99During} ms (${round(metrics.rpsDuring ?? 0)} req/s) while 16 connections sent ` +
-      `${metrics.flood} wrong-password sign-ins for the same account from one address ` +
-      `(${metrics.flood401} answered 401 before the limits, ${metrics.flood429} answered 429, each after the 1 s tarpit).`,
     violations: violations.list(),
     metrics,
   }

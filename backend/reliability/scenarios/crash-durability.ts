@@ -13,9 +13,9 @@ import {
   waitUntilAnswers,
 } from '../../testkit/server-process.js'
 import { RequestFailed, signup, tasksOn } from '../http-client.js'
-import { median, now, round } from '../numbers.js'
+import { now, round } from '../numbers.js'
 import { serverEnv } from '../servers.js'
-import { countStatus, type Log, quiet, readBack, type ScenarioResult, Violations } from './measure.js'
+import { countStatus, type Log, type Measured, quiet, readBack, Violations } from './measure.js'
 
 export type CrashOptions = {
   driver: 'pg' | 'pglite'
@@ -31,7 +31,20 @@ export type CrashOptions = {
   log?: Log
 }
 
-export async function crashDurability(o: CrashOptions): Promise<ScenarioResult> {
+export type CrashResult = Measured & {
+  kind: 'crash'
+  database: CrashOptions['driver']
+  cycles: number
+  loops: number
+  /** Per cycle: from the start of the load to the kill (ms). */
+  loadMs: number[]
+  /** Per cycle: from the kill to the restarted process answering /readyz 200 (ms). */
+  recoveryMs: number[]
+  /** Requests in flight at a kill that got no answer. */
+  unanswered: number
+}
+
+export async function crashDurability(o: CrashOptions): Promise<CrashResult> {
   const log = o.log ?? quiet
   const label = o.driver === 'pg' ? 'PostgreSQL' : 'PGlite'
   const target = await freshTarget(o.driver === 'pg' ? o.adminUrl : undefined, `crash_${o.driver}`, {
@@ -115,22 +128,18 @@ export async function crashDurability(o: CrashOptions): Promise<ScenarioResult> 
     await target.drop().catch((err: unknown) => violations.add(`could not drop the database: ${err}`))
   }
   if (lostIds.size > 0) violations.add(`${label}: ${lostIds.size} acknowledged tasks are missing after a restart`)
-  const recovery = recoveries.length
-    ? `median ${round(median(recoveries))} ms, max ${round(Math.max(...recoveries))} ms`
-    : 'n/a'
   return {
-    scenario: `a. kill -9 under load (${label})`,
+    kind: 'crash',
+    database: o.driver,
+    cycles: o.cycles,
+    loops: o.loops,
+    loadMs,
+    recoveryMs: recoveries,
+    unanswered,
     requests,
     acknowledged: acked.size,
     lost: lostIds.size,
     serverErrors,
-    recovery,
-    summary:
-      `${o.cycles === 1 ? 'Once' : `${o.cycles} times`}, ${o.loops} concurrent loops created tasks as fast as they could on ${label} and the server ` +
-      `got \`kill -9\` after ${round(Math.min(...loadMs))}–${round(Math.max(...loadMs))} ms; after each restart every ` +
-      `task that had been answered 201 was read back by id (and all of them again at the end): ` +
-      `${acked.size} acknowledged, ${lostIds.size} lost; ${unanswered} requests in flight at the kill got no answer ` +
-      `(not acknowledged, so not counted). Recovery is kill → restarted process ready.`,
     violations: violations.list(),
     metrics: {
       requests,

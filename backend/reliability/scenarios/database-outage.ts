@@ -15,19 +15,8 @@ import { type ClusterProbe, createCluster } from '../cluster.js'
 import { call, PASSWORD, type Reply, RequestFailed, signup, tasksOn } from '../http-client.js'
 import { now, round } from '../numbers.js'
 import { serverEnv } from '../servers.js'
-import { countStatus, type Log, quiet, readBack, revocationDelay, type ScenarioResult, Violations } from './measure.js'
-
-type OutageRecord = {
-  server: string
-  op: 'list' | 'create' | 'readyz' | 'me (session token)' | 'sign-in'
-  start: number
-  end: number
-  /** 0 when no answer came. */
-  status: number
-  error?: string
-  problemJson: boolean
-  retryAfter: string | undefined
-}
+import { judgeOutageRequests, type OutageRecord, RECOVERY_DEADLINE_MS } from './database-outage-requests.js'
+import { countStatus, type Log, type Measured, quiet, readBack, revocationDelay, Violations } from './measure.js'
 
 export type OutageOptions = {
   probe: ClusterProbe & { ok: true }
@@ -38,15 +27,38 @@ export type OutageOptions = {
   log?: Log
 }
 
-/** API.md: fail fast while the database is down. */
-const FAIL_FAST_MS = 1_000
-/** The server must be answering again this long after the database is back. */
-const RECOVERY_DEADLINE_MS = 5_000
+/** What the outage showed, once the scenario got to the end (ms unless said). */
+export type OutageObserved = {
+  /** List/create requests sent and answered while the database was down. */
+  requestsWhileDown: number
+  /** Whether every one of them was a 503. */
+  all503: boolean
+  /** The slowest request from the stop to RECOVERY_DEADLINE_MS after the start. */
+  worstMs: number
+  /** /readyz answers while the database was down. */
+  readyzWhileDown: number
+  /** Per instance: the database accepting connections → its revocation listener reconnected. */
+  listenerMs: number[]
+  /** Each way (B → A, A → B): sign-out on one instance → refused on the other. */
+  revocationMs: number[]
+}
+
+export type OutageResult = Measured & {
+  kind: 'outage'
+  stopMode: OutageOptions['stopMode']
+  loopsPerInstance: number
+  outageMs: number
+  /** The database accepting connections → both instances answering again; NaN when they did not. */
+  recoveryMs: number
+  /** Undefined when the scenario could not get to the end. */
+  observed: OutageObserved | undefined
+}
+
 /** API.md "Revocation": every instance refuses a signed-out session within 1 s. */
 const REVOCATION_DEADLINE_MS = 1_000
 const LISTENER_LOG = /revocation listener/
 
-export async function databaseOutage(o: OutageOptions): Promise<ScenarioResult> {
+export async function databaseOutage(o: OutageOptions): Promise<OutageResult> {
   const log = o.log ?? quiet
   const violations = new Violations()
   const records: OutageRecord[] = []
@@ -58,7 +70,7 @@ export async function databaseOutage(o: OutageOptions): Promise<ScenarioResult> 
   const acked = new Map<string, string>()
   let lost = 0
   let recoveryMs = Number.NaN
-  let summaryDetail = ''
+  let observed: OutageObserved | undefined
   const cluster = await createCluster(o.probe.tools)
   const stop = { now: false }
   const loops: Promise<void>[] = []
@@ -233,30 +245,7 @@ export async function databaseOutage(o: OutageOptions): Promise<ScenarioResult> 
       if (!server.running()) violations.add(`server ${server.name} died: ${server.output().slice(-2_000)}`)
     }
 
-    // Judge every request.
-    const traffic = records.filter((r) => r.op === 'list' || r.op === 'create')
-    const window = records.filter((r) => r.start >= tStop && r.start <= tUp + RECOVERY_DEADLINE_MS)
-    for (const r of records) {
-      const what = `${r.op} on ${r.server} at +${round(r.start - tStop)} ms`
-      if (r.status === 0) violations.add(`${what}: no answer (${r.error}) after ${round(r.end - r.start)} ms`)
-      else if (r.status >= 500 && r.status !== 503) violations.add(`${what}: ${r.status}`)
-      else if (r.status === 503 && (!r.problemJson || !r.retryAfter)) {
-        violations.add(`${what}: 503 without ${r.problemJson ? 'Retry-After' : 'problem+json'}`)
-      } else if (r.end < tStop && r.status >= 400) violations.add(`${what}: ${r.status} before the outage`)
-    }
-    for (const r of window) {
-      if (r.end - r.start > FAIL_FAST_MS) violations.add(`${r.op} on ${r.server}: took ${round(r.end - r.start)} ms`)
-    }
-    for (const r of records) {
-      if (r.op === 'me (session token)' || r.op === 'sign-in') {
-        if (r.status !== 503) violations.add(`${r.op} during the outage: ${r.status}, expected 503`)
-      }
-    }
-    const readyDown = records.filter((r) => r.op === 'readyz' && r.start >= tDown && r.end <= tStart)
-    if (readyDown.length === 0) violations.add('/readyz was not polled while the database was down')
-    for (const r of readyDown)
-      if (r.status !== 503) violations.add(`/readyz said ${r.status} while the database was down`)
-
+    const { traffic, window, readyDown } = judgeOutageRequests(records, { tStop, tDown, tStart, tUp }, violations)
     const down = traffic.filter((r) => r.start >= tDown && r.end <= tStart)
     const worst = Math.max(0, ...window.map((r) => r.end - r.start))
     metrics.requestsWhileDown = down.length
@@ -268,13 +257,14 @@ export async function databaseOutage(o: OutageOptions): Promise<ScenarioResult> 
     lost = back.missing.length
     for (const s of back.surprises) violations.add(s)
     if (lost) violations.add(`${lost} acknowledged tasks are missing after the outage`)
-    summaryDetail =
-      `${down.length} list/create requests while it was down were all answered ` +
-      `${down.every((r) => r.status === 503) ? '503' : 'NOT all 503'} problem+json with Retry-After, the slowest ` +
-      `request from the stop to 5 s after the start took ${round(worst)} ms, /readyz said 503 ${readyDown.length} times; ` +
-      `both instances answered again ${round(recoveryMs)} ms after the database accepted connections, without a ` +
-      `restart; their revocation listeners reconnected after ${listenerMs.map(round).join(' / ')} ms, and a sign-out ` +
-      `on one instance after recovery was refused on the other within ${revocation.map(round).join(' / ')} ms.`
+    observed = {
+      requestsWhileDown: down.length,
+      all503: down.every((r) => r.status === 503),
+      worstMs: worst,
+      readyzWhileDown: readyDown.length,
+      listenerMs,
+      revocationMs: revocation,
+    }
   } catch (err) {
     violations.add(`outage scenario: ${(err as Error).message}`)
   } finally {
@@ -293,16 +283,16 @@ export async function databaseOutage(o: OutageOptions): Promise<ScenarioResult> 
   const serverErrors: Record<number, number> = {}
   for (const r of traffic) countStatus(serverErrors, r.status)
   return {
-    scenario: `b. database outage (private cluster, stop -m ${o.stopMode})`,
+    kind: 'outage',
+    stopMode: o.stopMode,
+    loopsPerInstance: o.loopsPerInstance,
+    outageMs: o.outageMs,
+    recoveryMs,
+    observed,
     requests: traffic.length,
     acknowledged: traffic.filter((r) => r.status >= 200 && r.status < 300).length,
     lost,
     serverErrors,
-    recovery: Number.isNaN(recoveryMs) ? 'none' : `${round(recoveryMs)} ms`,
-    summary:
-      `Two instances on a private PostgreSQL cluster served ${o.loopsPerInstance} list/create loops each; the ` +
-      `cluster was stopped with \`pg_ctl stop -m ${o.stopMode}\` for ${(o.outageMs / 1000).toFixed(1)} s and ` +
-      `started again: ${summaryDetail}`,
     violations: violations.list(),
     metrics,
   }

@@ -1,8 +1,9 @@
 /**
- * What every scenario measures with: its result, violations kept to a readable number, 5xx
- * counts, reading acknowledged tasks back, and how long a sign-out takes to reach another instance.
- * A scenario never throws for a misbehaving server: it returns what it measured and a list of
- * `violations` (empty when the server behaved). It throws only when it cannot run at all.
+ * What every scenario measures with: the numbers every result holds, violations kept to a
+ * readable number, 5xx counts, reading acknowledged tasks back, and how long a sign-out takes to
+ * reach another instance. A scenario never throws for a misbehaving server: it returns what it
+ * measured and a list of `violations` (empty when the server behaved). It throws only when it
+ * cannot run at all. Scenarios return numbers; report.ts puts them into words.
  */
 import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -10,8 +11,11 @@ import type { ServerProcess } from '../../testkit/server-process.js'
 import { call, type Reply, RequestFailed, type Session, signin, tasksOn } from '../http-client.js'
 import { now } from '../numbers.js'
 
-export type ScenarioResult = {
-  scenario: string
+/**
+ * What every scenario measures. Each scenario's result adds its `kind` and the numbers behind
+ * its line of the report; the words (title, recovery cell, summary) are report.ts's.
+ */
+export type Measured = {
   requests: number
   /** 2xx answers (201 for creates). */
   acknowledged: number
@@ -19,12 +23,12 @@ export type ScenarioResult = {
   lost: number | undefined
   /** 5xx answers by status. */
   serverErrors: Record<number, number>
-  recovery: string
-  /** One sentence on what was done and seen, for docs/reliability.md. */
-  summary: string
   violations: string[]
   metrics: Record<string, number>
 }
+
+/** Which database a scenario's server ran on. */
+export type DatabaseKind = 'pg' | 'pglite'
 
 export type Log = (line: string) => void
 export const quiet: Log = () => {}

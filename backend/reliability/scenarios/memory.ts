@@ -7,13 +7,23 @@ import { freshTarget } from '../../testkit/databases.js'
 import { freePort } from '../../testkit/free-port.js'
 import { startServerProcess, terminate, waitUntilAnswers } from '../../testkit/server-process.js'
 import { call, RequestFailed, signup, tasksOn } from '../http-client.js'
-import { mib, now } from '../numbers.js'
+import { now } from '../numbers.js'
 import { rssBytes, serverEnv } from '../servers.js'
-import { countStatus, type Log, quiet, type ScenarioResult, Violations } from './measure.js'
+import { countStatus, type DatabaseKind, type Log, type Measured, quiet, Violations } from './measure.js'
 
 export type MemoryOptions = { adminUrl?: string; durationS: number; loops: number; log?: Log }
 
-export async function memory(o: MemoryOptions): Promise<ScenarioResult> {
+/** metrics: the server's RSS in bytes idle, warm, after the load, at its peak and settled. */
+export type MemoryResult = Measured & {
+  kind: 'memory'
+  database: DatabaseKind
+  durationS: number
+  loops: number
+  /** RSS in bytes every 10 s of the load. */
+  samples: number[]
+}
+
+export async function memory(o: MemoryOptions): Promise<MemoryResult> {
   const log = o.log ?? quiet
   const violations = new Violations()
   const target = await freshTarget(o.adminUrl, 'memory')
@@ -97,19 +107,16 @@ export async function memory(o: MemoryOptions): Promise<ScenarioResult> {
     await terminate(server)
     await target.drop().catch(() => {})
   }
-  const label = target.url ? 'PostgreSQL' : 'PGlite'
   return {
-    scenario: `d. memory, ${o.durationS} s load (${label})`,
+    kind: 'memory',
+    database: target.url ? 'pg' : 'pglite',
+    durationS: o.durationS,
+    loops: o.loops,
+    samples,
     requests,
     acknowledged,
     lost: undefined,
     serverErrors,
-    recovery: 'n/a',
-    summary:
-      `RSS of the server process (${label}): ${mib(rss.idle ?? 0)} MiB idle after start, ${mib(rss.warm ?? 0)} MiB after ` +
-      `a 5 s warm-up, ${mib(rss.after ?? 0)} MiB right after ${o.durationS} s of load by ${o.loops} loops (create, list, ` +
-      `read, session-token /api/me; peak ${mib(rss.peak ?? 0)} MiB), ${mib(rss.settled ?? 0)} MiB after 10 s idle. ` +
-      `During the load, every 10 s: ${samples.map(mib).join(', ')} MiB.`,
     violations: violations.list(),
     metrics: rss,
   }

@@ -10,7 +10,7 @@ import { type ServerProcess, startServerProcess, terminate, waitUntilAnswers } f
 import { call, type Reply, RequestFailed, signup, tasksOn } from '../http-client.js'
 import { now, round } from '../numbers.js'
 import { serverEnv } from '../servers.js'
-import { countStatus, type Log, quiet, readBack, type ScenarioResult, Violations } from './measure.js'
+import { countStatus, type Log, type Measured, quiet, readBack, Violations } from './measure.js'
 
 type Name = 'A' | 'B'
 type Op = 'list' | 'read' | 'create'
@@ -43,6 +43,24 @@ export type RollingOptions = {
   settleMs: number
   log?: Log
 }
+
+/** One restart: SIGTERM → exit (drain) and SIGTERM → the restarted process ready (back), in ms. */
+export type RestartStep = { name: Name; drainMs: number; backMs: number; exit: number | NodeJS.Signals | null }
+
+/**
+ * One client's view of the restarts. metrics: failed, acceptQueueResets, retried, inFlight
+ * (requests in flight at the SIGTERMs, slow uploads included), lost, requests.
+ */
+export type RollingResult = Measured & {
+  kind: 'rolling'
+  client: ClientKind
+  restarts: Name[]
+  loopsPerClient: number
+  steps: RestartStep[]
+}
+
+/** The rolling restart could not complete: what was measured until then. */
+export type RollingAborted = Measured & { kind: 'rolling-aborted' }
 
 const HEALTH_POLL_MS = 100
 
@@ -83,7 +101,7 @@ async function send(
  * SIGTERM (with a slow upload in flight), must exit 0 after answering it, and is started again.
  * Returns one result per client.
  */
-export async function rollingRestart(o: RollingOptions): Promise<ScenarioResult[]> {
+export async function rollingRestart(o: RollingOptions): Promise<(RollingResult | RollingAborted)[]> {
   const log = o.log ?? quiet
   const violations = { routed: new Violations(), plain: new Violations() }
   const shared = new Violations() // about the servers: exit codes, in-flight requests, the slow uploads
@@ -91,7 +109,7 @@ export async function rollingRestart(o: RollingOptions): Promise<ScenarioResult[
   const target = await freshTarget(o.adminUrl, 'rolling', { shareOnFailure: o.shareOnFailure ?? false })
   const stop = { now: false }
   const loops: Promise<void>[] = []
-  const steps: { name: Name; drainMs: number; backMs: number; inFlight: number; exit: string }[] = []
+  const steps: (RestartStep & { inFlight: number })[] = []
   /** From SIGTERM to the exit of each stopped instance. */
   const stopWindows: { name: Name; from: number; to: number }[] = []
   const ready: Record<Name, boolean> = { A: false, B: false }
@@ -185,7 +203,7 @@ export async function rollingRestart(o: RollingOptions): Promise<ScenarioResult[
         drainMs: exit.at - tTerm,
         backMs: readyAt - tTerm,
         inFlight: inFlight.length + (slowRes instanceof Error ? 0 : 1),
-        exit: String(exit.code ?? exit.signal),
+        exit: exit.code ?? exit.signal,
       })
       log(
         `  ${name}: SIGTERM → exit ${exit.code ?? exit.signal} after ${round(exit.at - tTerm)} ms, ` +
@@ -223,7 +241,7 @@ export async function rollingRestart(o: RollingOptions): Promise<ScenarioResult[
     for (const s of back.surprises) shared.add(s)
     if (lost) shared.add(`${lost} acknowledged tasks are missing`)
 
-    return (['routed', 'plain'] as const).map((client) => {
+    return (['routed', 'plain'] as const).map((client): RollingResult => {
       const mine = records.filter((r) => r.client === client)
       const failed = mine.filter((r) => r.status < 200 || r.status >= 300)
       const resets = mine.filter(acceptQueueReset).length
@@ -231,29 +249,16 @@ export async function rollingRestart(o: RollingOptions): Promise<ScenarioResult[
       const serverErrors: Record<number, number> = {}
       for (const r of mine) countStatus(serverErrors, r.status)
       const inFlight = steps.reduce((n, s) => n + s.inFlight, 0)
-      const how =
-        client === 'routed'
-          ? 'sending only to instances whose /readyz, polled every 100 ms, answered 200'
-          : 'alternating blindly between the instances'
       return {
-        scenario: `c. rolling restart (${o.restarts.join(', ')}), client ${client === 'routed' ? 'routing by /readyz' : 'without health checks'}`,
+        kind: 'rolling',
+        client,
+        restarts: o.restarts,
+        loopsPerClient: o.loopsPerClient,
+        steps: steps.map(({ name, drainMs, backMs, exit }) => ({ name, drainMs, backMs, exit })),
         requests: mine.length,
         acknowledged: mine.length - failed.length,
         lost: mine.filter((r) => r.createdId && back.missing.includes(r.createdId)).length,
         serverErrors,
-        recovery: steps.map((s) => `${s.name}: drained ${round(s.drainMs)} ms, ready ${round(s.backMs)} ms`).join('; '),
-        summary:
-          `Two instances on one PostgreSQL database; ${o.loopsPerClient} loops of this client (list, read, create; ` +
-          `${how}; a GET retried on the other instance after any connection error, a POST only when its connection ` +
-          `was refused) ran beside ${o.loopsPerClient} loops of the other client; ` +
-          `${o.restarts.map((n) => `${n} got SIGTERM and was started again`).join(', then ')}. ` +
-          `${failed.length} of ${mine.length} requests failed for this client (${retried} needed the retry)` +
-          (resets
-            ? `, ${resets} of them POSTs reset on a fresh connection as the stopping instance closed its listener`
-            : '') +
-          `. Every request in flight at a SIGTERM (${inFlight}, a 1 s slow upload each time among them) was ` +
-          `answered by the stopping instance before it exited with ${steps.map((s) => s.exit).join(', ')}; drain is SIGTERM → exit, ` +
-          `ready is SIGTERM → restarted process ready.`,
         violations: [...shared.list(), ...violations[client].list()],
         metrics: { failed: failed.length, acceptQueueResets: resets, retried, inFlight, lost, requests: mine.length },
       }
@@ -262,13 +267,11 @@ export async function rollingRestart(o: RollingOptions): Promise<ScenarioResult[
     shared.add(`rolling restart: ${(err as Error).message}`)
     return [
       {
-        scenario: 'c. rolling restart',
+        kind: 'rolling-aborted',
         requests: records.length,
         acknowledged: records.filter((r) => r.status >= 200 && r.status < 300).length,
         lost: undefined,
         serverErrors: {},
-        recovery: 'n/a',
-        summary: 'The rolling restart could not complete.',
         violations: shared.list(),
         metrics: {},
       },
