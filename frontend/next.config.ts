@@ -1,8 +1,11 @@
 import type { NextConfig } from 'next'
+import { PHASE_DEVELOPMENT_SERVER } from 'next/constants'
 
 /**
- * Where the API listens; the browser never sees it: Next proxies /api/* to it (one origin).
- * Read at build time (rewrites are compiled into the build).
+ * Where the API listens in development; the browser never sees it: `next dev` proxies /api/* to
+ * it (one origin). A production build proxies nothing itself: Next would compile the address into
+ * the build, and a stale build would send passwords to whatever listens there later. Our server
+ * (server.ts) proxies instead, to the API_URL it is started with.
  */
 const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:4000'
 const isProduction = process.env.NODE_ENV === 'production'
@@ -22,28 +25,32 @@ const contentSecurityPolicy = [
   "object-src 'none'",
 ].join('; ')
 
-const nextConfig: NextConfig = {
-  // The browser tests build their own copy (pointing at their own API) beside the normal one.
-  distDir: process.env.NEXT_DIST_DIR ?? '.next',
-  poweredByHeader: false,
-  reactStrictMode: true,
-  async rewrites() {
-    return [{ source: '/api/:path*', destination: `${apiUrl}/api/:path*` }]
-  },
-  async headers() {
-    return [
-      {
-        // Pages only: /api/* carries the API's own headers (its docs page sets its own CSP).
-        source: '/((?!api/).*)',
-        headers: [
-          { key: 'Content-Security-Policy', value: contentSecurityPolicy },
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'no-referrer' },
-          { key: 'X-Frame-Options', value: 'DENY' },
-        ],
-      },
-    ]
-  },
+export default function nextConfig(phase: string): NextConfig {
+  return {
+    // The browser tests build their own copy beside the normal one.
+    distDir: process.env.NEXT_DIST_DIR ?? '.next',
+    poweredByHeader: false,
+    reactStrictMode: true,
+    // No page uses next/image; its optimizer (/_next/image) would fetch any path of ours,
+    // /api/* included, on a stranger's behalf.
+    images: { unoptimized: true },
+    async rewrites() {
+      return phase === PHASE_DEVELOPMENT_SERVER ? [{ source: '/api/:path*', destination: `${apiUrl}/api/:path*` }] : []
+    },
+    async headers() {
+      return [
+        {
+          // Pages only: /api/* carries the API's own headers (its docs page sets its own CSP).
+          // Strict-Transport-Security depends on PUBLIC_URL, known when the server starts: server.ts sends it.
+          source: '/((?!api/).*)',
+          headers: [
+            { key: 'Content-Security-Policy', value: contentSecurityPolicy },
+            { key: 'X-Content-Type-Options', value: 'nosniff' },
+            { key: 'Referrer-Policy', value: 'no-referrer' },
+            { key: 'X-Frame-Options', value: 'DENY' },
+          ],
+        },
+      ]
+    },
+  }
 }
-
-export default nextConfig

@@ -9,7 +9,7 @@ import { usePathname, useRouter } from 'next/navigation'
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import { ApiError, onUnauthorized, setAccessToken } from '@/lib/api'
 import * as session from '@/lib/session-api'
-import type { AuthResult, SignUpInput, User } from '@/lib/types'
+import type { AuthResult, MfaRequired, SecondFactorProof, SignUpInput, User } from '@/lib/types'
 
 type Status = 'loading' | 'signed-in' | 'signed-out'
 
@@ -18,7 +18,12 @@ type AuthContextValue = {
   status: Status
   /** True after the user signed out on purpose (as opposed to a session that ended). */
   deliberate: boolean
-  signIn(email: string, password: string): Promise<User>
+  /** Signs in, unless the account asks for a second factor: then `secondFactor` is the challenge to finish with `finishSignIn`. */
+  signIn(email: string, password: string): Promise<{ secondFactor: MfaRequired | null }>
+  /** The second step of a password sign-in: a TOTP code or a recovery code. */
+  finishSignIn(mfaToken: string, proof: SecondFactorProof): Promise<User>
+  /** Signs in with a passkey of this site, chosen in the browser's prompt (no email typed). */
+  signInWithPasskey(): Promise<User>
   /** Signs in too, unless the API wants the address verified first (`verificationRequired`). */
   signUp(input: SignUpInput): Promise<{ verificationRequired: boolean }>
   signOut(): Promise<void>
@@ -81,7 +86,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () => ({
       user,
       status,
-      signIn: async (email, password) => accept(await session.signIn(email, password)),
+      signIn: async (email, password) => {
+        const result = await session.signIn(email, password)
+        if (session.isMfaRequired(result)) return { secondFactor: result } // no credentials until the second step
+        accept(result)
+        return { secondFactor: null }
+      },
+      finishSignIn: async (mfaToken, proof) => accept(await session.signInSecondFactor(mfaToken, proof)),
+      signInWithPasskey: async () => accept(await session.signInWithPasskey()),
       signUp: async (input) => {
         const result = await session.signUp(input)
         if (!('token' in result)) return { verificationRequired: true } // no credentials until verified

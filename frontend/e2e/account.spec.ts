@@ -27,6 +27,8 @@ test('a user who forgot their password sets a new one from the emailed link', as
 
   await page.getByRole('link', { name: 'Forgot password?' }).click()
   await expect(page).toHaveURL(/\/forgot-password$/)
+  // The sign-in page has an Email field too: fill the new page's, not the one leaving.
+  await expect(page.getByRole('heading', { name: 'Forgot your password?', level: 1 })).toBeVisible()
   await page.getByLabel('Email').fill(email)
   await page.getByRole('button', { name: 'Send reset link' }).click()
   await expect(page.getByRole('main').getByRole('status')).toContainText(

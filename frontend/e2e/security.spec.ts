@@ -1,7 +1,7 @@
 /** What the browser gets: a strict CSP, no secrets in scripts, no tokens in storage. */
 import { expect, test } from '@playwright/test'
 import { E2E_SECRET } from './ports'
-import { signUp, uniqueEmail } from './support'
+import { signIn, signUp, uniqueEmail } from './support'
 
 test('pages carry a Content-Security-Policy without unsafe-eval', async ({ request }) => {
   for (const path of [
@@ -42,6 +42,32 @@ test('signing in stores no token where page scripts can read it', async ({ page,
   expect(session?.httpOnly).toBe(true)
   expect(session?.sameSite).toBe('Lax')
   expect(storage).not.toContain(session?.value ?? 'no-session-cookie')
+})
+
+test('no answer the page receives carries the session token, and get-session is not there', async ({
+  page,
+  context,
+}) => {
+  const answers: string[] = []
+  page.on('response', async (res) => {
+    if (res.url().includes('/api/auth/')) answers.push(await res.text().catch(() => ''))
+  })
+  const email = uniqueEmail('hal')
+  await signUp(page, email)
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page).toHaveURL(/\/signin/)
+  await signIn(page, email)
+  await expect(page).toHaveURL(/\/tasks/)
+  const session = (await context.cookies()).find((c) => c.name.endsWith('session_token'))
+  const token = decodeURIComponent(session?.value ?? '').split('.')[0] ?? ''
+  expect(token.length).toBeGreaterThan(10)
+  expect(answers.length).toBeGreaterThan(1)
+  for (const body of answers) {
+    expect(body).not.toContain(token)
+    expect(body).not.toContain('session_token')
+  }
+  const probe = await page.evaluate(async () => (await fetch('/api/auth/get-session')).status)
+  expect(probe).toBe(404)
 })
 
 test('a client cannot choose the address its rate limits are counted under', async ({ request }) => {

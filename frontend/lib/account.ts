@@ -15,9 +15,12 @@ export const changePassword = (currentPassword: string, newPassword: string) =>
 /** Deletes the user, their tasks and sessions; the answer clears the session cookie. */
 export const deleteAccount = (password: string) => api<void>('/api/me', { method: 'DELETE', body: { password } })
 
-/** Unexpired sessions, most recently used first. */
-export const listSessions = (signal?: AbortSignal) =>
-  api<{ items: Session[] }>('/api/me/sessions', { signal }).then(({ items }) => items)
+/** A page of the session list: pass `next_cursor` back for the next one (null: no more). */
+export type SessionPage = { items: Session[]; next_cursor: string | null }
+
+/** Unexpired sessions, most recently used first, a page at a time (decision 019). */
+export const listSessions = (signal?: AbortSignal, cursor?: string) =>
+  api<SessionPage>(cursor ? `/api/me/sessions?cursor=${encodeURIComponent(cursor)}` : '/api/me/sessions', { signal })
 
 export const revokeSession = (id: string) =>
   api<void>(`/api/me/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' })

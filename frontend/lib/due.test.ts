@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeDue } from './due'
+import { describeDue, formatDueExact, formatDueShort } from './due'
 
 // Local wall-clock times, so the tests hold in any TZ the suite runs in.
 const at = (y: number, mo: number, d: number, h = 0, mi = 0) => new Date(y, mo - 1, d, h, mi)
@@ -65,5 +65,21 @@ describe('describeDue', () => {
     const newYearsEve = at(2026, 12, 31, 22, 0)
     expect(describeDue(at(2027, 1, 1, 8, 0), newYearsEve)?.text).toBe('due tomorrow')
     expect(describeDue(at(2026, 12, 30, 23, 0), at(2027, 1, 1, 1, 0))?.text).toBe('overdue by 2 days')
+  })
+})
+
+describe('all-day due dates (23:59:59 local, decision 022)', () => {
+  const allDay = (y: number, mo: number, d: number) => new Date(y, mo - 1, d, 23, 59, 59).toISOString()
+
+  it('is due today all day long, and overdue only once the day is over', () => {
+    expect(describeDue(allDay(2026, 11, 26), NOW)).toMatchObject({ text: 'due today', overdue: false })
+    expect(describeDue(allDay(2026, 11, 25), NOW)).toMatchObject({ text: 'overdue by 1 day', overdue: true })
+  })
+
+  it('shows the exact day without a time, and a timed task with its time', () => {
+    expect(formatDueShort(allDay(2026, 12, 8), NOW, 'en-GB')).toBe('Tue 8 Dec')
+    expect(formatDueShort(at(2026, 12, 11, 18, 0).toISOString(), NOW, 'en-GB')).toBe('Fri 11 Dec, 18:00')
+    expect(formatDueShort(allDay(2027, 1, 4), NOW, 'en-GB')).toBe('Mon, 4 Jan 2027')
+    expect(formatDueExact(allDay(2026, 12, 8), 'en-GB')).toBe('Tue, 8 Dec 2026, all day')
   })
 })

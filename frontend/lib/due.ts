@@ -3,6 +3,7 @@
  * "overdue by 2 days". Pure: the caller passes `now`. Days are calendar days in the
  * viewer's time zone (a task due at 09:00 tomorrow is "due tomorrow" even 14 hours ahead).
  */
+import { isAllDay } from './due-date'
 
 export type DueTone = 'overdue' | 'today' | 'upcoming' | 'done'
 
@@ -72,15 +73,32 @@ function dueText(days: number): string {
   return `due in ${daySpan(days)}`
 }
 
-/** The exact moment, for a tooltip or screen readers: "Thu, 26 Nov 2026, 17:00". */
+/** The exact moment in full: "Thu, 26 Nov 2026, 17:00", or "Thu, 26 Nov 2026, all day". */
 export function formatDueExact(dueAt: string, locale?: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale, {
+  const due = new Date(dueAt)
+  const allDay = !timeZone && isAllDay(due)
+  const text = new Intl.DateTimeFormat(locale, {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
     year: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
+    ...(allDay ? {} : { hour: 'numeric', minute: '2-digit' }),
     ...(timeZone ? { timeZone } : {}),
-  }).format(new Date(dueAt))
+  }).format(due)
+  return allDay ? `${text}, all day` : text
+}
+
+/**
+ * The exact due date shown beside the relative one, short: "Tue 8 Dec", "Fri 11 Dec, 18:00";
+ * the year only when it is not this year's. All-day tasks have no time.
+ */
+export function formatDueShort(dueAt: string, now: Date, locale?: string): string {
+  const due = new Date(dueAt)
+  return new Intl.DateTimeFormat(locale, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    ...(due.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+    ...(isAllDay(due) ? {} : { hour: 'numeric', minute: '2-digit' }),
+  }).format(due)
 }

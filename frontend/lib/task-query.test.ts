@@ -3,11 +3,12 @@ import {
   DEFAULT_FILTERS,
   filtersToSearchParams,
   hasActiveFilters,
+  listQueries,
   parseFilters,
   safeTasksHref,
   tasksHref,
-  toApiQuery,
   withoutFilters,
+  withPage,
   withTag,
 } from './task-query'
 
@@ -16,23 +17,28 @@ const parse = (search: string) => parseFilters(new URLSearchParams(search))
 describe('parseFilters', () => {
   it('gives the defaults for an empty query', () => {
     expect(parse('')).toEqual(DEFAULT_FILTERS)
-    expect(DEFAULT_FILTERS).toMatchObject({ status: 'all', sort: 'created_at', order: 'desc' })
+    expect(DEFAULT_FILTERS).toMatchObject({ view: 'all', status: 'all', sort: 'smart', order: 'asc' })
   })
 
   it('reads every filter, with repeated tags', () => {
-    expect(parse('status=pending&q=milk&priority=high&tag=home&tag=Errands&sort=due_at&order=desc')).toEqual({
-      status: 'pending',
-      q: 'milk',
-      priority: 'high',
-      tags: ['home', 'errands'],
-      sort: 'due_at',
-      order: 'desc',
-    })
+    expect(parse('view=today&status=pending&q=milk&priority=high&tag=home&tag=Errands&sort=due_at&order=desc')).toEqual(
+      {
+        view: 'today',
+        status: 'pending',
+        q: 'milk',
+        priority: 'high',
+        tags: ['home', 'errands'],
+        sort: 'due_at',
+        order: 'desc',
+      },
+    )
   })
 
   it('falls back to defaults instead of sending what the API would refuse', () => {
     const tooLongTag = 'x'.repeat(33)
-    expect(parse(`status=done&priority=urgent&sort=size&order=up&tag=${tooLongTag}&tag=%20&tag=a&tag=A`)).toEqual({
+    expect(
+      parse(`view=tomorrow&status=done&priority=urgent&sort=size&order=up&tag=${tooLongTag}&tag=%20&tag=a&tag=A`),
+    ).toEqual({
       ...DEFAULT_FILTERS,
       tags: ['a'],
     })
@@ -71,25 +77,48 @@ describe('filtersToSearchParams / tasksHref', () => {
   })
 })
 
-describe('toApiQuery', () => {
-  it('always states sort and order, and adds paging', () => {
-    expect(toApiQuery(DEFAULT_FILTERS)).toBe('sort=created_at&order=desc')
-    expect(toApiQuery(DEFAULT_FILTERS, { limit: 20, cursor: 'abc' })).toBe(
-      'sort=created_at&order=desc&limit=20&cursor=abc',
-    )
+describe('listQueries', () => {
+  const NOW = new Date(2026, 11, 7, 15, 0)
+  const TOMORROW = new Date(2026, 11, 8).toISOString()
+  const one = (filters: Parameters<typeof listQueries>[0]) => {
+    const queries = listQueries(filters, NOW)
+    expect(queries).toHaveLength(1)
+    return new URLSearchParams(queries[0])
+  }
+
+  it('lists open tasks by due date (overdue first, undated last), then completed ones, by default', () => {
+    expect(listQueries(DEFAULT_FILTERS, NOW)).toEqual([
+      'status=pending&sort=due_at&order=asc',
+      'status=completed&sort=updated_at&order=desc',
+    ])
+  })
+
+  it('a chosen sort is one query, sort and order always stated', () => {
+    expect(listQueries({ ...DEFAULT_FILTERS, sort: 'created_at', order: 'desc' }, NOW)).toEqual([
+      'sort=created_at&order=desc',
+    ])
+  })
+
+  it('Today is open tasks due before tomorrow; Upcoming those due from tomorrow', () => {
+    const today = one({ ...DEFAULT_FILTERS, view: 'today' })
+    expect(today.get('status')).toBe('pending')
+    expect(today.get('due_before')).toBe(TOMORROW)
+    expect(today.get('sort')).toBe('due_at')
+    const upcoming = one({ ...DEFAULT_FILTERS, view: 'upcoming', status: 'completed' })
+    expect(upcoming.get('status')).toBe('pending')
+    expect(upcoming.get('due_after')).toBe(TOMORROW)
   })
 
   it('sends each filter as the API names it', () => {
-    const query = new URLSearchParams(
-      toApiQuery({
-        status: 'pending',
-        q: ' 50% off ',
-        priority: 'low',
-        tags: ['a', 'b'],
-        sort: 'priority',
-        order: 'asc',
-      }),
-    )
+    const query = one({
+      view: 'all',
+      status: 'pending',
+      q: ' 50% off ',
+      priority: 'low',
+      tags: ['a', 'b'],
+      sort: 'priority',
+      order: 'asc',
+    })
     expect(query.get('status')).toBe('pending')
     expect(query.get('q')).toBe('50% off')
     expect(query.get('priority')).toBe('low')
@@ -99,10 +128,13 @@ describe('toApiQuery', () => {
     expect(query.has('cursor')).toBe(false)
   })
 
-  it('leaves out status=all and an empty search', () => {
-    const query = new URLSearchParams(toApiQuery({ ...DEFAULT_FILTERS, q: '   ' }))
+  it('leaves out status=all and an empty search, and adds paging', () => {
+    const query = one({ ...DEFAULT_FILTERS, sort: 'title', q: '   ' })
     expect(query.has('status')).toBe(false)
     expect(query.has('q')).toBe(false)
+    expect(withPage('sort=title&order=asc', { limit: 20, cursor: 'abc' })).toBe(
+      'sort=title&order=asc&limit=20&cursor=abc',
+    )
   })
 })
 
@@ -115,6 +147,7 @@ describe('helpers', () => {
 
   it('clears filters but keeps the sort', () => {
     const filters = {
+      view: 'today' as const,
       status: 'pending' as const,
       q: 'x',
       priority: 'high' as const,
@@ -122,7 +155,7 @@ describe('helpers', () => {
       sort: 'title' as const,
       order: 'asc' as const,
     }
-    expect(withoutFilters(filters)).toEqual({ ...DEFAULT_FILTERS, sort: 'title', order: 'asc' })
+    expect(withoutFilters(filters)).toEqual({ ...DEFAULT_FILTERS, view: 'today', sort: 'title', order: 'asc' })
   })
 
   it('adds a tag once, normalised', () => {

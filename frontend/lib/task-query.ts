@@ -8,7 +8,10 @@ import { TASK_SEARCH_MAX_LENGTH, TASK_TAG_MAX_LENGTH, TASK_TAGS_MAX_ITEMS } from
 import type { Priority, TaskListQuery } from './types'
 
 export type Status = NonNullable<TaskListQuery['status']>
-export type Sort = NonNullable<TaskListQuery['sort']>
+/** The API's sorts, and "smart": overdue, today, upcoming by due date, no date, completed last. */
+export type Sort = NonNullable<TaskListQuery['sort']> | 'smart'
+/** Which tasks by date: all of them, those due today (and overdue), those due after today. */
+export type View = 'all' | 'today' | 'upcoming'
 export type Order = NonNullable<TaskListQuery['order']>
 
 /** Every value of a wire union, in the order the UI shows them: it does not compile when the API adds or drops one. */
@@ -19,13 +22,15 @@ const all =
 
 export const STATUSES = all<Status>()(['all', 'pending', 'completed'])
 export const PRIORITIES = all<Priority>()(['high', 'medium', 'low'])
-export const SORTS = all<Sort>()(['created_at', 'updated_at', 'due_at', 'priority', 'title'])
+export const SORTS = all<Sort>()(['smart', 'created_at', 'updated_at', 'due_at', 'priority', 'title'])
+export const VIEWS = all<View>()(['all', 'today', 'upcoming'])
 const ORDERS = all<Order>()(['asc', 'desc'])
 
 /** As many tag filters as a task can have tags (the API's list query allows the same). */
 export const TAG_FILTER_MAX = TASK_TAGS_MAX_ITEMS
 
 export type TaskFilters = {
+  view: View
   status: Status
   q: string
   priority: Priority | null
@@ -35,6 +40,7 @@ export type TaskFilters = {
 }
 
 export const SORT_LABELS: Record<Sort, string> = {
+  smart: 'Overdue first',
   created_at: 'Created',
   updated_at: 'Updated',
   due_at: 'Due date',
@@ -44,12 +50,13 @@ export const SORT_LABELS: Record<Sort, string> = {
 
 /** The order people expect first for each sort: newest, soonest, most important, A to Z. */
 export function defaultOrder(sort: Sort): Order {
-  return sort === 'due_at' || sort === 'title' ? 'asc' : 'desc'
+  return sort === 'due_at' || sort === 'title' || sort === 'smart' ? 'asc' : 'desc'
 }
 
 /** How an order reads for a sort, e.g. "Newest first". */
 export function orderLabel(sort: Sort, order: Order): string {
   const labels: Record<Sort, [asc: string, desc: string]> = {
+    smart: ['Overdue first', 'Overdue first'],
     created_at: ['Oldest first', 'Newest first'],
     updated_at: ['Least recent first', 'Most recent first'],
     due_at: ['Soonest first', 'Latest first'],
@@ -60,12 +67,13 @@ export function orderLabel(sort: Sort, order: Order): string {
 }
 
 export const DEFAULT_FILTERS: TaskFilters = {
+  view: 'all',
   status: 'all',
   q: '',
   priority: null,
   tags: [],
-  sort: 'created_at',
-  order: defaultOrder('created_at'),
+  sort: 'smart',
+  order: defaultOrder('smart'),
 }
 
 type ParamsLike = { get(name: string): string | null; getAll(name: string): string[] }
@@ -87,6 +95,7 @@ export function parseFilters(params: ParamsLike): TaskFilters {
     if (tag && !tags.includes(tag) && tags.length < TAG_FILTER_MAX) tags.push(tag)
   }
   return {
+    view: oneOf(VIEWS, params.get('view')) ?? DEFAULT_FILTERS.view,
     status: oneOf(STATUSES, params.get('status')) ?? DEFAULT_FILTERS.status,
     q: (params.get('q') ?? '').trim().slice(0, TASK_SEARCH_MAX_LENGTH),
     priority: oneOf(PRIORITIES, params.get('priority')) ?? null,
@@ -99,6 +108,7 @@ export function parseFilters(params: ParamsLike): TaskFilters {
 /** The page's query string: only what differs from the defaults, so a plain /tasks stays plain. */
 export function filtersToSearchParams(filters: TaskFilters): URLSearchParams {
   const params = new URLSearchParams()
+  if (filters.view !== DEFAULT_FILTERS.view) params.set('view', filters.view)
   if (filters.status !== DEFAULT_FILTERS.status) params.set('status', filters.status)
   if (filters.q.trim()) params.set('q', filters.q.trim())
   if (filters.priority) params.set('priority', filters.priority)
@@ -114,15 +124,43 @@ export function tasksHref(filters: TaskFilters): string {
   return search ? `/tasks?${search}` : '/tasks'
 }
 
-/** The API list query string (without `?`). Sort and order are always explicit. */
-export function toApiQuery(filters: TaskFilters, page: { limit?: number; cursor?: string | null } = {}): string {
+/** Local midnight at the start of the day after `now`'s: where "today" ends. */
+export function startOfTomorrow(now: Date): Date {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1)
+}
+
+/**
+ * The API list queries (without `?`, paging, or cursor) whose pages, one query after the other,
+ * make the list. One query, except the smart order of everything: open tasks by due date
+ * (the API puts overdue first and undated last), then completed ones, most recent first.
+ * `now` matters only by its day (the views' bounds), so the queries change at midnight only.
+ */
+export function listQueries(filters: TaskFilters, now: Date): string[] {
   const params = new URLSearchParams()
-  if (filters.status !== 'all') params.set('status', filters.status)
+  let status = filters.status
+  if (filters.view !== 'all') {
+    status = 'pending'
+    const bound = startOfTomorrow(now).toISOString()
+    params.set(filters.view === 'today' ? 'due_before' : 'due_after', bound)
+  }
   if (filters.q.trim()) params.set('q', filters.q.trim())
   if (filters.priority) params.set('priority', filters.priority)
   for (const tag of filters.tags) params.append('tag', tag)
-  params.set('sort', filters.sort)
-  params.set('order', filters.order)
+  const query = (status: Status, sort: Exclude<Sort, 'smart'>, order: Order) => {
+    const p = new URLSearchParams(params)
+    if (status !== 'all') p.set('status', status)
+    p.set('sort', sort)
+    p.set('order', order)
+    return p.toString()
+  }
+  if (filters.sort !== 'smart') return [query(status, filters.sort, filters.order)]
+  if (status !== 'all') return [query(status, 'due_at', 'asc')]
+  return [query('pending', 'due_at', 'asc'), query('completed', 'updated_at', 'desc')]
+}
+
+/** A list query with its page: `limit` and, after the first page, `cursor`. */
+export function withPage(query: string, page: { limit?: number; cursor?: string | null } = {}): string {
+  const params = new URLSearchParams(query)
   if (page.limit !== undefined) params.set('limit', String(page.limit))
   if (page.cursor) params.set('cursor', page.cursor)
   return params.toString()
@@ -135,7 +173,7 @@ export function hasActiveFilters(filters: TaskFilters): boolean {
 
 /** The same list with every narrowing filter removed; the sort stays. */
 export function withoutFilters(filters: TaskFilters): TaskFilters {
-  return { ...DEFAULT_FILTERS, sort: filters.sort, order: filters.order }
+  return { ...DEFAULT_FILTERS, view: filters.view, sort: filters.sort, order: filters.order }
 }
 
 /** Adds a tag to the filter (all tags must match), or leaves the filters as they are. */

@@ -10,6 +10,23 @@ export type User = Schemas['User']
 
 export type AuthResult = Schemas['AuthResult']
 
+/** Sign-in's answer when the password was right and the account asks for a second factor (no credentials yet). */
+export type MfaRequired = Schemas['MfaRequired']
+
+/** Whatever POST /api/auth/signin answers with 200. */
+export type SignInResult = AuthResult | MfaRequired
+
+/**
+ * The second factor where one is asked for: exactly one of a TOTP `code` and a `recovery_code`
+ * (the optional pair of POST /api/auth/signin/2fa, made an either-or).
+ */
+export type SecondFactorProof =
+  | { code: NonNullable<Schemas['SigninSecondFactorRequest']['code']>; recovery_code?: never }
+  | { recovery_code: NonNullable<Schemas['SigninSecondFactorRequest']['recovery_code']>; code?: never }
+
+/** Which kind of second factor a form asks for. */
+export type SecondFactorMethod = 'code' | 'recovery_code'
+
 /** Sign-up's answer when REQUIRE_EMAIL_VERIFICATION is on: no credentials until the link is opened. */
 export type VerificationPending = Schemas['VerificationRequired']
 
@@ -24,6 +41,24 @@ export type Session = Schemas['Session']
 export type SecurityEvent = Schemas['SecurityEvent']
 
 export type SecurityAction = SecurityEvent['action']
+
+/** GET /api/me/2fa: TOTP on or off, recovery codes left, passkeys. */
+export type TwoFactorStatus = Schemas['TwoFactorStatus']
+
+/** A pending TOTP enrolment: the secret, shown this once. */
+export type TotpEnrolment = Schemas['TotpEnrolment']
+
+/** A set of recovery codes, shown this once. */
+export type RecoveryCodes = Schemas['RecoveryCodes']['recovery_codes']
+
+/** One of the user's passkeys (GET /api/me/passkeys). */
+export type Passkey = Schemas['Passkey']
+
+/** POST /api/auth/passkey/options: what the browser's sign-in prompt needs. */
+export type PasskeySignInOptions = Schemas['PasskeySigninOptions']
+
+/** POST /api/me/passkeys/options: what the browser's prompt to make a passkey needs. */
+export type PasskeyRegistrationOptions = Schemas['PasskeyRegistrationOptions']
 
 export type Task = Schemas['Task']
 

@@ -8,7 +8,7 @@ import type { ReactElement } from 'react'
 import { afterEach, beforeEach, expect, vi } from 'vitest'
 import { AuthProvider, useAuth } from '@/components/auth-provider'
 import { setAccessToken } from '@/lib/api'
-import type { AuthResult, User } from '@/lib/types'
+import type { AuthResult, MfaRequired, User } from '@/lib/types'
 import { nav } from './navigation'
 
 export const USER: User = {
@@ -108,4 +108,12 @@ export function setUpAuthPageTest(pathname: string) {
     setAccessToken(null)
   })
   return nav
+}
+
+/** Sign-in's answer for the right password of an account with TOTP on (API.md "Password sign-in with TOTP on"). */
+export const MFA_REQUIRED: MfaRequired = {
+  mfa_required: true,
+  mfa_token: 'mfa-token-1',
+  methods: ['totp', 'recovery_code'],
+  expires_at: '2099-01-01T00:05:00.000Z',
 }

@@ -80,6 +80,11 @@ export function createTaskServer(initial: Task[] = []) {
         if (q.get('status') === 'completed' && !t.completed) return false
         if (q.get('priority') && t.priority !== q.get('priority')) return false
         if (q.getAll('tag').some((tag) => !t.tags.includes(tag))) return false
+        const before = q.get('due_before')
+        const after = q.get('due_after')
+        if ((before || after) && !t.due_at) return false
+        if (before && t.due_at && Date.parse(t.due_at) >= Date.parse(before)) return false
+        if (after && t.due_at && Date.parse(t.due_at) < Date.parse(after)) return false
         const text = q.get('q')?.toLowerCase()
         return !text || `${t.title} ${t.description}`.toLowerCase().includes(text)
       })

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react'
+import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setAccessToken } from '@/lib/api'
@@ -79,6 +79,22 @@ describe('account page', () => {
     await userEvent.setup().click(screen.getByRole('button', { name: 'Resend verification email' }))
     await waitFor(() => expect(screen.getByText(/we sent a new link/)).toHaveAttribute('role', 'status'))
     expect(sentBodies(fetchMock, 'POST /api/auth/verify-email/resend')).toEqual([{ email: USER.email }])
+  })
+
+  it('has a two-factor and a passkeys section, after the password and before the sessions', async () => {
+    stubApi({ signedIn: true, routes: accountRoutes() })
+    await renderWithAuth(<AccountPage />)
+    const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)
+    expect(headings.slice(headings.indexOf('Change your password'), headings.indexOf('Sessions') + 1)).toEqual([
+      'Change your password',
+      'Two-factor authentication',
+      'Passkeys',
+      'Sessions',
+    ])
+    const twoFactor = screen.getByRole('region', { name: 'Two-factor authentication' })
+    expect(await within(twoFactor).findByText('Off')).toBeVisible()
+    const passkeys = screen.getByRole('region', { name: 'Passkeys' })
+    expect(await within(passkeys).findByText('No passkeys yet.')).toBeVisible()
   })
 
   describe('deleting the account', () => {

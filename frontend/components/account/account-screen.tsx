@@ -5,11 +5,13 @@ import { type ReactNode, useReducer, useState } from 'react'
 import { DeleteAccount } from '@/components/account/delete-account'
 import { EmailStatus } from '@/components/account/email-status'
 import { NameForm } from '@/components/account/name-form'
+import { Passkeys } from '@/components/account/passkeys'
 import { PasswordForm } from '@/components/account/password-form'
 import { AccountSection } from '@/components/account/section'
 import { SecurityActivity } from '@/components/account/security-activity'
 import { Sessions } from '@/components/account/sessions'
 import { Time } from '@/components/account/time'
+import { TwoFactor } from '@/components/account/two-factor'
 import { useAuth, useRequireUser } from '@/components/auth-provider'
 import { Button } from '@/components/ui/button'
 import type { User } from '@/lib/types'
@@ -100,6 +102,22 @@ function AccountDetails({
 
       <AccountSection id="password" title="Change your password" description="Your other devices will be signed out.">
         <PasswordForm onChange={noteChange} />
+      </AccountSection>
+
+      <AccountSection
+        id="two-factor"
+        title="Two-factor authentication"
+        description="A code from an app on your phone after your password."
+      >
+        <TwoFactor refreshKey={changes} onChange={noteChange} />
+      </AccountSection>
+
+      <AccountSection
+        id="passkeys"
+        title="Passkeys"
+        description="Sign in with your fingerprint, face or screen lock: no password, no code."
+      >
+        <Passkeys refreshKey={changes} onChange={noteChange} />
       </AccountSection>
 
       <AccountSection id="sessions" title="Sessions" description="Where your account is signed in.">

@@ -1,7 +1,7 @@
 'use client'
 
 import { type FormEvent, useState } from 'react'
-import { PasswordField } from '@/components/auth/password-field'
+import { CurrentPasswordField } from '@/components/auth/password-field'
 import { Button } from '@/components/ui/button'
 import { useFieldIds } from '@/components/ui/field'
 import { FormAlert } from '@/components/ui/form-alert'
@@ -30,15 +30,7 @@ export function DeleteAccount({ onDeleted }: { onDeleted(): void }) {
   return (
     <form ref={form} noValidate onSubmit={handleSubmit} className="space-y-4">
       <FormAlert message={alert} />
-      <PasswordField
-        label="Password"
-        name="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={onInput('password', setPassword)}
-        error={errors.password}
-      />
+      <CurrentPasswordField value={password} onChange={onInput('password', setPassword)} error={errors.password} />
       <ConfirmBox
         checked={confirmed}
         onChange={(checked) => {

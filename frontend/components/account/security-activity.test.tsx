@@ -38,6 +38,7 @@ describe('recent security activity', () => {
   it('has a sentence for every action of the contract, and still reads an unknown one', () => {
     expect(describeAction('other_sessions_revoked')).toBe('You signed out all your other sessions')
     expect(describeAction('password_reset')).toBe('Your password was reset with an emailed link')
-    expect(describeAction('passkey_added')).toBe('Security event: passkey added')
+    expect(describeAction('passkey_added')).toBe('You added a passkey')
+    expect(describeAction('webhook_created')).toBe('Security event: webhook created')
   })
 })

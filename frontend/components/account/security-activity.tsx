@@ -1,7 +1,5 @@
 'use client'
-
-import { Button } from '@/components/ui/button'
-import { FormAlert } from '@/components/ui/form-alert'
+import { NotLoaded } from '@/components/ui/not-loaded'
 import { useLoaded } from '@/components/ui/use-loaded'
 import { listSecurityEvents } from '@/lib/account'
 import type { SecurityAction } from '@/lib/types'
@@ -21,6 +19,15 @@ const SENTENCES: Record<SecurityAction, string> = {
   session_revoked: 'You signed out one of your sessions',
   other_sessions_revoked: 'You signed out all your other sessions',
   account_deleted: 'Your account was deleted',
+  totp_enabled: 'You turned on two-factor authentication',
+  totp_disabled: 'You turned off two-factor authentication',
+  recovery_codes_regenerated: 'You made a new set of recovery codes',
+  recovery_code_used: 'A recovery code was used to sign in',
+  second_factor_failed: 'Someone entered a wrong two-factor code after the right password',
+  passkey_added: 'You added a passkey',
+  passkey_renamed: 'You renamed a passkey',
+  passkey_removed: 'You removed a passkey',
+  passkey_clone_suspected: 'A passkey answered with an old signature counter: it may have been copied',
 }
 
 /** A sentence for an event; an action this version does not know yet still reads as something. */
@@ -32,18 +39,7 @@ const loadEvents = (signal: AbortSignal) => listSecurityEvents(20, signal)
 /** The account's latest security events, so a person can spot what they did not do. */
 export function SecurityActivity({ refreshKey }: { refreshKey: number }) {
   const { data: items, error, reload } = useLoaded(loadEvents, [refreshKey])
-  if (!items) {
-    return error ? (
-      <div className="space-y-3">
-        <FormAlert message={error.message} />
-        <Button variant="secondary" onClick={reload}>
-          Try again
-        </Button>
-      </div>
-    ) : (
-      <p className="text-sm text-slate-500 dark:text-slate-400">Loading activity…</p>
-    )
-  }
+  if (!items) return <NotLoaded error={error} reload={reload} loading="Loading activity…" />
   if (items.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">Nothing yet.</p>
   return (
     <ol className="divide-y divide-slate-200 dark:divide-slate-800">

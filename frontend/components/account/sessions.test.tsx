@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { setAccessToken } from '@/lib/api'
+import type { Session } from '@/lib/types'
 import { accountRoutes, SESSIONS } from '@/test/account'
 import { json, problem, renderWithAuth, stubApi } from '@/test/auth'
 import { Sessions } from './sessions'
@@ -32,6 +33,33 @@ describe('sessions', () => {
     const times = [...phone.querySelectorAll('time')].map((t) => t.getAttribute('datetime'))
     expect(times).toEqual(['2026-01-03T10:00:00.000Z', '2026-01-02T09:00:00.000Z']) // last used, signed in
     expect(within(phone).queryByText('This device')).toBeNull()
+  })
+
+  it('shows more sessions a page at a time, each once, until there are no more', async () => {
+    const [here, phone, third] = SESSIONS as [Session, Session, Session]
+    const fetchMock = stubApi({
+      signedIn: true,
+      routes: {
+        ...accountRoutes(),
+        'GET /api/me/sessions': () => json(200, { items: [here, phone], next_cursor: 'page-2' }),
+        // The phone was used meanwhile: it is on the next page too.
+        'GET /api/me/sessions?cursor=page-2': () => json(200, { items: [phone, third], next_cursor: null }),
+      },
+    })
+    await renderWithAuth(<Sessions refreshKey={0} onChange={() => {}} />)
+    expect(await screen.findAllByRole('listitem')).toHaveLength(2)
+
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Show more sessions' }))
+    await waitFor(() => expect(screen.getAllByRole('listitem')).toHaveLength(3))
+    expect(requests(fetchMock, 'GET /api/me/sessions?cursor=page-2')).toHaveLength(1)
+    expect(screen.queryByRole('button', { name: 'Show more sessions' })).toBeNull()
+  })
+
+  it('offers no "show more" when the first page is all', async () => {
+    stubApi({ signedIn: true, routes: accountRoutes() })
+    await renderWithAuth(<Sessions refreshKey={0} onChange={() => {}} />)
+    expect(await screen.findAllByRole('listitem')).toHaveLength(3)
+    expect(screen.queryByRole('button', { name: 'Show more sessions' })).toBeNull()
   })
 
   it('signs out one other session', async () => {
@@ -77,7 +105,9 @@ describe('sessions', () => {
       routes: {
         'GET /api/me/sessions': () => {
           calls += 1
-          return calls === 1 ? problem(503, { title: 'Service Unavailable' }) : json(200, { items: SESSIONS })
+          return calls === 1
+            ? problem(503, { title: 'Service Unavailable' })
+            : json(200, { items: SESSIONS, next_cursor: null })
         },
       },
     })

@@ -12,11 +12,17 @@ import { describeUserAgent } from '@/lib/user-agent'
 import { Badge } from './email-status'
 import { Time } from './time'
 
-/** Where the account is signed in, with a way to end any session but this one (the page's "Sign out" does that). */
+/**
+ * Where the account is signed in, with a way to end any session but this one (the page's "Sign
+ * out" does that). The API answers a page at a time; "Show more sessions" adds the next.
+ */
 export function Sessions({ refreshKey, onChange }: { refreshKey: number; onChange(): void }) {
-  const { data: items, error: failed, setData: setItems, reload } = useLoaded(listSessions, [refreshKey])
+  const { data: page, error: failed, setData: setPage, reload } = useLoaded(listSessions, [refreshKey])
+  const items = page?.items ?? null
+  const setItems = (change: (list: Session[]) => Session[]) =>
+    setPage((current) => (current ? { ...current, items: change(current.items) } : current))
   const error = failed?.message
-  const [busy, setBusy] = useState<string | null>(null) // a session id, or 'others'
+  const [busy, setBusy] = useState<string | null>(null) // a session id, 'others' or 'more'
   const [status, setStatus] = useState<string>()
   const [alert, setAlert] = useState<string>()
 
@@ -40,16 +46,40 @@ export function Sessions({ refreshKey, onChange }: { refreshKey: number; onChang
       await revokeSession(session.id).catch((err: unknown) => {
         if (!(err instanceof ApiError && err.status === 404)) throw err // already gone is fine
       })
-      setItems((list) => list?.filter((s) => s.id !== session.id) ?? null)
+      setItems((list) => list.filter((s) => s.id !== session.id))
       return `Signed out ${describeUserAgent(session.user_agent)}.`
     })
 
   const signOutOthers = () =>
     run('others', async () => {
       const revoked = await revokeOtherSessions()
-      setItems((list) => list?.filter((s) => s.current) ?? null)
+      // Later pages held only other sessions, all signed out now.
+      setPage((current) => (current ? { items: current.items.filter((s) => s.current), next_cursor: null } : current))
       return revoked === 1 ? 'Signed out 1 other session.' : `Signed out ${revoked} other sessions.`
     })
+
+  async function showMore() {
+    const cursor = page?.next_cursor
+    if (!cursor) return
+    setBusy('more')
+    setAlert(undefined)
+    try {
+      const next = await listSessions(undefined, cursor)
+      setPage((current) => {
+        if (!current) return current
+        // A session used meanwhile may be on both pages.
+        const known = new Set(current.items.map((s) => s.id))
+        return {
+          items: [...current.items, ...next.items.filter((s) => !known.has(s.id))],
+          next_cursor: next.next_cursor,
+        }
+      })
+    } catch (err) {
+      setAlert(errorMessage(err))
+    } finally {
+      setBusy(null)
+    }
+  }
 
   const others = items?.filter((s) => !s.current).length ?? 0
   return (
@@ -77,6 +107,17 @@ export function Sessions({ refreshKey, onChange }: { refreshKey: number; onChang
           ))}
         </ul>
       )}
+      {page?.next_cursor ? (
+        <Button
+          variant="secondary"
+          pending={busy === 'more'}
+          disabled={busy !== null}
+          onClick={showMore}
+          className="w-full sm:w-auto"
+        >
+          {busy === 'more' ? 'Loading…' : 'Show more sessions'}
+        </Button>
+      ) : null}
       {others > 0 ? (
         <Button
           variant="secondary"

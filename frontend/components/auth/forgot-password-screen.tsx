@@ -8,11 +8,11 @@ import { Button } from '@/components/ui/button'
 import { FormAlert } from '@/components/ui/form-alert'
 import { FormStatus } from '@/components/ui/form-status'
 import { useApiForm } from '@/components/ui/use-api-form'
+import { RESET_LINK_LIFETIME } from '@/lib/api/limits'
 import { requestPasswordReset } from '@/lib/email-links'
 
 /** The same words whether or not the address has an account (decision 009: no enumeration). */
-const LINK_SENT =
-  'If an account exists for that address, we sent a link to choose a new password. It works for 30 minutes; if it has not arrived, check your spam folder.'
+const LINK_SENT = `If an account exists for that address, we sent a link to choose a new password. It works for ${RESET_LINK_LIFETIME}; if it has not arrived, check your spam folder.`
 
 export function ForgotPasswordScreen() {
   return (

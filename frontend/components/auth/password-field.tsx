@@ -42,3 +42,8 @@ export function PasswordField(props: PasswordFieldProps) {
     </div>
   )
 }
+
+/** The account's password, asked for again (sign-in, confirming an action): what password managers fill in. */
+export function CurrentPasswordField(props: Omit<PasswordFieldProps, 'label' | 'name' | 'autoComplete' | 'required'>) {
+  return <PasswordField label="Password" name="password" autoComplete="current-password" required {...props} />
+}

@@ -4,9 +4,10 @@
 import { useState } from 'react'
 import { Button } from '@/components/ui/button'
 import { errorMessage } from '@/lib/api'
+import { VERIFICATION_LINK_LIFETIME } from '@/lib/api/limits'
 import { resendVerification } from '@/lib/email-links'
 
-export const RESENT = 'If that address still needs verifying, we sent a new link. It is valid for 24 hours.'
+export const RESENT = `If that address still needs verifying, we sent a new link. It is valid for ${VERIFICATION_LINK_LIFETIME}.`
 
 export function ResendVerification({ email, className = '' }: { email: string; className?: string }) {
   const [pending, setPending] = useState(false)

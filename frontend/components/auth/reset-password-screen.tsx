@@ -10,6 +10,7 @@ import { useAuth } from '@/components/auth-provider'
 import { Button } from '@/components/ui/button'
 import { FormAlert } from '@/components/ui/form-alert'
 import { useApiForm } from '@/components/ui/use-api-form'
+import { RESET_LINK_LIFETIME } from '@/lib/api/limits'
 import { confirmPasswordReset } from '@/lib/email-links'
 
 export function ResetPasswordScreen() {
@@ -104,7 +105,7 @@ function BadLink() {
       <div role="alert" className="space-y-4 text-sm">
         <p className="font-medium">This link is invalid or has expired.</p>
         <p className="text-slate-600 dark:text-slate-400">
-          Reset links work once, for 30 minutes. Ask for a new one and use the latest email.
+          Reset links work once, for {RESET_LINK_LIFETIME}. Ask for a new one and use the latest email.
         </p>
         <Link href="/forgot-password" className={linkClass}>
           Send me a new link

@@ -14,6 +14,7 @@ import { Button } from '@/components/ui/button'
 import { Field } from '@/components/ui/field'
 import { FormAlert } from '@/components/ui/form-alert'
 import { useApiForm } from '@/components/ui/use-api-form'
+import { VERIFICATION_LINK_LIFETIME } from '@/lib/api/limits'
 
 const FIELDS = ['name', 'email', 'password'] as const
 type FieldName = (typeof FIELDS)[number]
@@ -143,7 +144,7 @@ function CheckYourEmail({ email }: { email: string }) {
         <p className="text-base font-semibold">Check your email to verify your address</p>
         <p className="text-slate-600 dark:text-slate-400">
           We sent a link to <span className="font-medium break-all text-slate-900 dark:text-slate-100">{email}</span>.
-          Open it within 24 hours, then sign in.
+          Open it within {VERIFICATION_LINK_LIFETIME}, then sign in.
         </p>
       </div>
       <ResendVerification email={email} />

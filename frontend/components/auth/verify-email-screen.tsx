@@ -8,6 +8,7 @@ import { useHashToken } from '@/components/auth/use-hash-token'
 import { useAuth } from '@/components/auth-provider'
 import { Button } from '@/components/ui/button'
 import { type Loaded, useLoaded } from '@/components/ui/use-loaded'
+import { VERIFICATION_LINK_LIFETIME } from '@/lib/api/limits'
 import { verifyEmail } from '@/lib/email-links'
 
 type State = { is: 'verifying' } | { is: 'verified' } | { is: 'bad-link' } | { is: 'failed'; message: string }
@@ -56,12 +57,14 @@ export function VerifyEmailScreen() {
           </p>
           {signedIn && user ? (
             <>
-              <p className="text-slate-600 dark:text-slate-400">Links work for 24 hours. We can send you a new one.</p>
+              <p className="text-slate-600 dark:text-slate-400">
+                Links work for {VERIFICATION_LINK_LIFETIME}. We can send you a new one.
+              </p>
               <ResendVerification email={user.email} />
             </>
           ) : (
             <p className="text-slate-600 dark:text-slate-400">
-              Links work for 24 hours.{' '}
+              Links work for {VERIFICATION_LINK_LIFETIME}.{' '}
               <Link href="/signin?next=%2Faccount" className={linkClass}>
                 Sign in
               </Link>{' '}

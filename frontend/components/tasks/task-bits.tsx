@@ -1,5 +1,5 @@
 /** The small pieces a task shows: priority badge, due date, tag chip. */
-import { type DueInfo, formatDueExact } from '@/lib/due'
+import { type DueInfo, formatDueExact, formatDueShort } from '@/lib/due'
 import type { Priority } from '@/lib/types'
 import { CalendarIcon } from './icons'
 
@@ -29,14 +29,17 @@ const DUE_STYLE: Record<DueInfo['tone'], string> = {
   done: 'text-slate-500 dark:text-slate-500',
 }
 
-export function DueLabel({ dueAt, info }: { dueAt: string; info: DueInfo }) {
-  const exact = formatDueExact(dueAt)
+/** "due tomorrow · Tue 8 Dec": the relative date and the exact one, both visible (no hover needed). */
+export function DueLabel({ dueAt, info, now }: { dueAt: string; info: DueInfo; now: Date }) {
   return (
-    <span className={`inline-flex items-center gap-1 text-xs ${DUE_STYLE[info.tone]}`}>
+    <span className={`inline-flex flex-wrap items-center gap-x-1 text-xs ${DUE_STYLE[info.tone]}`}>
       <CalendarIcon width={14} height={14} />
-      <time dateTime={dueAt} title={exact}>
+      <time dateTime={dueAt} title={formatDueExact(dueAt)} className="whitespace-nowrap">
         {info.text}
       </time>
+      <span aria-hidden="true">·</span>
+      <span className="sr-only">,</span>
+      <span className="whitespace-nowrap">{formatDueShort(dueAt, now)}</span>
       {info.overdue ? <span className="sr-only"> (overdue)</span> : null}
     </span>
   )
@@ -49,7 +52,7 @@ export function TagChip({ tag, active, onSelect }: { tag: string; active: boolea
       onClick={() => onSelect(tag)}
       aria-pressed={active}
       aria-label={`Filter by tag ${tag}`}
-      className={`relative inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium transition after:absolute after:-inset-x-1 after:-inset-y-2.5 after:content-[''] ${
+      className={`relative inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium transition after:absolute after:-inset-x-1 after:-inset-y-3 after:content-[''] ${
         active
           ? 'bg-indigo-600 text-white dark:bg-indigo-500'
           : 'bg-indigo-50 text-indigo-700 hover:bg-indigo-100 dark:bg-indigo-950 dark:text-indigo-300 dark:hover:bg-indigo-900'

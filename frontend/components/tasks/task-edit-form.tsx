@@ -2,27 +2,28 @@
 
 /**
  * The edit form for a loaded task: every editable field (PUT), plus completion (PATCH
- * …/complete) when it changed; the API's field errors show inline. Delete asks first.
+ * …/complete) when it changed; the API's field errors show inline. Delete goes back to the
+ * list, which deletes with its undo toast (one delete behaviour everywhere).
  */
 import Link from 'next/link'
-import { useEffect, useState } from 'react'
+import { type MouseEvent, useEffect, useState } from 'react'
 import { Button } from '@/components/ui/button'
-import { Field } from '@/components/ui/field'
 import { FormAlert } from '@/components/ui/form-alert'
 import { useApiForm } from '@/components/ui/use-api-form'
-import { ApiError, errorMessage } from '@/lib/api'
+import { ApiError } from '@/lib/api'
 import { TASK_DESCRIPTION_MAX_LENGTH, TASK_TAGS_MAX_ITEMS } from '@/lib/api/limits'
-import { formatTags, fromLocalInput, parseTags, TASK_FIELDS, taskFieldOf, toLocalInput } from '@/lib/task-form'
+import { type DueParts, NO_DUE, toDueParts } from '@/lib/due-date'
+import { formatTags, parseTags, TASK_FIELDS, taskFieldOf } from '@/lib/task-form'
 import type { TasksApi } from '@/lib/tasks-api'
 import type { Priority, Task } from '@/lib/types'
 import { TextAreaField } from './form-controls'
-import { DueField, PriorityField, TagsField } from './task-fields'
+import { DueField, PriorityField, readDue, TagsField } from './task-fields'
 
 type Values = {
   title: string
   description: string
   priority: Priority
-  due_at: string
+  due: DueParts
   tags: string
   completed: boolean
 }
@@ -31,7 +32,7 @@ const valuesOf = (task: Task): Values => ({
   title: task.title,
   description: task.description,
   priority: task.priority,
-  due_at: toLocalInput(task.due_at),
+  due: toDueParts(task.due_at),
   tags: formatTags(task.tags),
   completed: task.completed,
 })
@@ -42,29 +43,28 @@ export function TaskEditForm({
   task: initial,
   tasks,
   backHref,
-  onDone,
+  onSaved,
+  onDelete,
   onGone,
 }: {
   task: Task
   tasks: TasksApi
   backHref: string
-  onDone: () => void
+  onSaved: (task: Task) => void
+  onDelete: (task: Task) => void
   onGone: () => void
 }) {
   const [task, setTask] = useState(initial)
   const [values, setValues] = useState<Values>(() => valuesOf(initial))
-  const { form, errors, alert, pending, submit, showErrors, clearError, setAlert } = useApiForm(TASK_FIELDS, {
+  const { form, errors, alert, pending, submit, showErrors, clearError } = useApiForm(TASK_FIELDS, {
     fieldOf: taskFieldOf,
     fieldsAlert: FIX_FIELDS,
   })
-  const [confirming, setConfirming] = useState(false)
-  const [deleting, setDeleting] = useState(false)
-  const focusAction = (action: 'delete' | 'keep') =>
-    form.current?.querySelector<HTMLElement>(`[data-action="${action}"]`)?.focus()
 
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [key]: value }))
-    if (key !== 'completed') clearError(key as Exclude<K, 'completed'>)
+    if (key === 'due') clearError('due_at')
+    else if (key !== 'completed') clearError(key as Exclude<K, 'completed' | 'due'>)
   }
   /** Deleted elsewhere meanwhile: the page says so instead of the form. */
   const gone = (err: ApiError) => {
@@ -74,12 +74,17 @@ export function TaskEditForm({
   }
 
   async function save() {
-    // An untouched due date is sent exactly as stored (the input has no seconds).
-    const dueAt = values.due_at === toLocalInput(task.due_at) ? task.due_at : fromLocalInput(values.due_at)
-    if (dueAt === undefined) return showErrors({ due_at: 'Enter a valid date and time' }, FIX_FIELDS)
-    const { completed, ...fields } = values
+    // An untouched due date is sent exactly as stored (the inputs have no seconds), so an edit
+    // never moves nor clears a due date its user did not touch.
+    const stored = toDueParts(task.due_at)
+    const untouched = values.due.date === stored.date && values.due.time === stored.time
+    const due = readDue(form.current, values.due)
+    if (!due.ok) return showErrors({ due_at: due.error }, FIX_FIELDS)
+    const dueAt = untouched ? task.due_at : due.dueAt
+    const { completed, due: _due, ...fields } = values
+    let current = task
     const saved = await submit(async () => {
-      let current = await tasks.update(task.id, { ...fields, tags: parseTags(values.tags), due_at: dueAt })
+      current = await tasks.update(task.id, { ...fields, tags: parseTags(values.tags), due_at: dueAt })
       setTask(current)
       if (completed === current.completed) return
       try {
@@ -92,36 +97,26 @@ export function TaskEditForm({
       }
       setTask(current)
     }, gone)
-    if (saved) onDone()
+    if (saved) onSaved(current)
   }
 
-  async function remove() {
-    setDeleting(true)
-    setAlert(undefined)
-    try {
-      await tasks.remove(task.id)
-      onDone()
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return onDone()
-      setDeleting(false)
-      setConfirming(false)
-      setAlert(`Couldn't delete the task. ${errorMessage(err)}`)
-      focusAction('delete')
-    }
-  }
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: focusAction reads the form ref; `confirming` is the trigger.
+  // Leaving with unsaved changes asks first: in the app (Back, Cancel) and when closing the tab.
+  const dirty = JSON.stringify(values) !== JSON.stringify(valuesOf(task))
   useEffect(() => {
-    if (confirming) focusAction('keep')
-  }, [confirming])
-
-  const busy = pending || deleting
+    if (!dirty) return
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault()
+    window.addEventListener('beforeunload', warn)
+    return () => window.removeEventListener('beforeunload', warn)
+  }, [dirty])
+  const confirmLeave = (event: MouseEvent) => {
+    if (dirty && !window.confirm('Discard your unsaved changes to this task?')) event.preventDefault()
+  }
 
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between gap-2">
         <h1 className="text-2xl font-semibold tracking-tight">Edit task</h1>
-        <BackLink href={backHref} />
+        <BackLink href={backHref} onClick={confirmLeave} />
       </div>
       <form
         ref={form}
@@ -134,14 +129,22 @@ export function TaskEditForm({
         className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900"
       >
         <FormAlert message={alert} />
-        <Field
+        {/* A title up to 200 characters is shown whole: the box grows with it; Enter still saves. */}
+        <TextAreaField
           label="Title"
           name="title"
           autoComplete="off"
+          rows={1}
           value={values.title}
-          onChange={(event) => set('title', event.target.value)}
+          onChange={(event) => set('title', event.target.value.replace(/\n/g, ' '))}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey) {
+              event.preventDefault()
+              form.current?.requestSubmit()
+            }
+          }}
           error={errors.title}
-          className="pt-2"
+          className="pt-2 [&_textarea]:field-sizing-content [&_textarea]:resize-none"
         />
         <TextAreaField
           label="Description"
@@ -155,12 +158,12 @@ export function TaskEditForm({
         <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <PriorityField value={values.priority} onChange={(v) => set('priority', v)} error={errors.priority} />
           <div>
-            <DueField value={values.due_at} onChange={(v) => set('due_at', v)} error={errors.due_at} />
-            {values.due_at ? (
+            <DueField value={values.due} onChange={(v) => set('due', v)} error={errors.due_at} />
+            {values.due.date || values.due.time ? (
               <button
                 type="button"
-                onClick={() => set('due_at', '')}
-                className="-mt-1 -ml-1 min-h-10 rounded px-1 text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+                onClick={() => set('due', NO_DUE)}
+                className="-mt-1 -ml-1 min-h-11 rounded px-1 text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
               >
                 Remove due date
               </button>
@@ -173,7 +176,7 @@ export function TaskEditForm({
           error={errors.tags}
           hint={`Separate tags with commas (up to ${TASK_TAGS_MAX_ITEMS}).`}
         />
-        <label className="flex min-h-10 w-fit cursor-pointer items-center gap-3 text-sm font-medium text-slate-700 dark:text-slate-200">
+        <label className="flex min-h-11 w-fit cursor-pointer items-center gap-3 text-sm font-medium text-slate-700 dark:text-slate-200">
           <input
             type="checkbox"
             name="completed"
@@ -184,59 +187,37 @@ export function TaskEditForm({
           Completed
         </label>
         <div className="flex flex-wrap items-center gap-2 pt-4">
-          <Button type="submit" pending={pending} disabled={deleting} className="min-h-10">
+          <Button type="submit" pending={pending} className="min-h-11">
             {pending ? 'Saving…' : 'Save'}
           </Button>
           <Link
             href={backHref}
-            className="inline-flex min-h-10 items-center justify-center rounded-lg border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800"
+            onClick={confirmLeave}
+            className="inline-flex min-h-11 items-center justify-center rounded-lg border border-slate-300 bg-white px-4 text-sm font-medium text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800"
           >
             Cancel
           </Link>
           <button
             type="button"
-            data-action="delete"
-            disabled={busy}
-            aria-expanded={confirming}
-            onClick={() => setConfirming(true)}
-            className="ml-auto inline-flex min-h-10 items-center rounded-lg px-4 text-sm font-medium text-red-700 transition hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-60 dark:text-red-400 dark:hover:bg-red-950"
+            disabled={pending}
+            onClick={() => onDelete(task)}
+            className="ml-auto inline-flex min-h-11 items-center rounded-lg px-4 text-sm font-medium text-red-700 transition hover:bg-red-50 disabled:cursor-not-allowed disabled:opacity-60 dark:text-red-400 dark:hover:bg-red-950"
           >
             Delete
           </button>
         </div>
-        {confirming ? (
-          <fieldset className="mt-3 rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/60 dark:text-red-100">
-            <legend className="float-left w-full">Delete “{task.title}”? This can't be undone.</legend>
-            <div className="clear-both flex flex-wrap gap-2 pt-3">
-              <Button variant="danger" pending={deleting} onClick={remove} className="min-h-10">
-                {deleting ? 'Deleting…' : 'Delete task'}
-              </Button>
-              <Button
-                data-action="keep"
-                variant="secondary"
-                disabled={deleting}
-                onClick={() => {
-                  setConfirming(false)
-                  focusAction('delete')
-                }}
-                className="min-h-10"
-              >
-                Keep it
-              </Button>
-            </div>
-          </fieldset>
-        ) : null}
       </form>
     </div>
   )
 }
 
 /** "← Back to tasks", to the list as it was left. */
-export function BackLink({ href }: { href: string }) {
+export function BackLink({ href, onClick }: { href: string; onClick?: (event: MouseEvent) => void }) {
   return (
     <Link
       href={href}
-      className="inline-flex min-h-10 items-center rounded-lg px-2 text-sm font-medium text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950"
+      onClick={onClick}
+      className="inline-flex min-h-11 items-center rounded-lg px-2 text-sm font-medium text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950"
     >
       <span aria-hidden="true">←&nbsp;</span>Back to tasks
     </Link>

@@ -1,10 +1,11 @@
-import { act, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setAccessToken } from '@/lib/api'
-import { toLocalInput } from '@/lib/task-form'
+import { toDueParts } from '@/lib/due-date'
 import { problem, renderWithAuth } from '@/test/auth'
 import { createTaskServer, makeTask } from '@/test/task-server'
+import { clearFlash, peekFlash } from './flash'
 import { TaskEditor } from './task-editor'
 
 const nav = vi.hoisted(() => ({
@@ -17,12 +18,17 @@ vi.mock('next/navigation', () => ({
   useSearchParams: () => new URLSearchParams(),
 }))
 
-beforeEach(() => nav.router.push.mockReset())
+beforeEach(() => {
+  nav.router.push.mockReset()
+  clearFlash()
+})
 
 afterEach(() => {
   vi.unstubAllGlobals()
   setAccessToken(null)
 })
+
+const fireInput = (input: HTMLElement, value: string) => fireEvent.change(input, { target: { value } })
 
 const BACK = '/tasks?status=pending'
 const DUE = '2026-11-26T16:00:00.000Z'
@@ -51,7 +57,8 @@ describe('edit task', () => {
     expect(screen.getByRole('textbox', { name: 'Title' })).toHaveValue('Write report')
     expect(screen.getByRole('textbox', { name: 'Description' })).toHaveValue('Q3 numbers')
     expect(screen.getByRole('combobox', { name: 'Priority' })).toHaveValue('high')
-    expect(screen.getByLabelText('Due')).toHaveValue(toLocalInput(DUE))
+    expect(screen.getByLabelText('Due date')).toHaveValue(toDueParts(DUE).date)
+    expect(screen.getByLabelText('Time (optional)')).toHaveValue(toDueParts(DUE).time)
     expect(screen.getByRole('textbox', { name: 'Tags' })).toHaveValue('work, q3')
     expect(screen.getByRole('checkbox', { name: 'Completed' })).not.toBeChecked()
   })
@@ -70,9 +77,12 @@ describe('edit task', () => {
     await user.clear(title)
     await user.type(title, 'Write the report')
     await user.selectOptions(screen.getByRole('combobox', { name: 'Priority' }), 'low')
-    const due = screen.getByLabelText('Due')
+    const due = screen.getByLabelText('Due date')
     await user.clear(due)
-    await user.type(due, '2027-01-15T09:30')
+    await user.type(due, '2027-01-15')
+    const time = screen.getByLabelText('Time (optional)')
+    await user.clear(time)
+    await user.type(time, '09:30')
     const tags = screen.getByRole('textbox', { name: 'Tags' })
     await user.clear(tags)
     await user.type(tags, 'work, Finance ,')
@@ -111,10 +121,57 @@ describe('edit task', () => {
     await renderEditor(task.id)
     const user = userEvent.setup()
     await user.click(screen.getByRole('button', { name: 'Remove due date' }))
-    expect(screen.getByLabelText('Due')).toHaveValue('')
+    expect(screen.getByLabelText('Due date')).toHaveValue('')
+    expect(screen.getByLabelText('Time (optional)')).toHaveValue('')
     await user.click(screen.getByRole('button', { name: 'Save' }))
     await waitFor(() => expect(server.sent('PUT')).toHaveLength(1))
     expect(server.sent('PUT')[0]?.body).toMatchObject({ due_at: null })
+  })
+
+  it('clearing only the time keeps the day, due all day', async () => {
+    const { task, server } = setup()
+    await renderEditor(task.id)
+    const user = userEvent.setup()
+    await user.clear(screen.getByLabelText('Time (optional)'))
+    await user.click(screen.getByRole('button', { name: 'Save' }))
+    await waitFor(() => expect(server.sent('PUT')).toHaveLength(1))
+    const body = server.sent('PUT')[0]?.body as { due_at: string } | undefined
+    const sent = new Date(body?.due_at ?? '')
+    const day = new Date(DUE)
+    expect([sent.getFullYear(), sent.getMonth(), sent.getDate()]).toEqual([
+      day.getFullYear(),
+      day.getMonth(),
+      day.getDate(),
+    ])
+    expect([sent.getHours(), sent.getMinutes(), sent.getSeconds()]).toEqual([23, 59, 59])
+  })
+
+  it('a half-typed date is an error on the field, and nothing is saved', async () => {
+    const { task, server } = setup()
+    await renderEditor(task.id)
+    const user = userEvent.setup()
+    const date = screen.getByLabelText('Due date')
+    // What the browser reports for "12/__/____": no value, and bad input.
+    Object.defineProperty(date, 'validity', { value: { badInput: true } })
+    fireInput(date, '')
+    await user.click(screen.getByRole('button', { name: 'Save' }))
+    await waitFor(() => expect(date).toHaveAccessibleDescription('Enter the whole date: day, month and year'))
+    expect(date).toHaveFocus()
+    expect(server.sent('PUT')).toHaveLength(0)
+  })
+
+  it('a time without a date is an error, not "no due date"', async () => {
+    const { task, server } = setup()
+    await renderEditor(task.id)
+    const user = userEvent.setup()
+    await user.clear(screen.getByLabelText('Due date'))
+    await user.click(screen.getByRole('button', { name: 'Save' }))
+    await waitFor(() =>
+      expect(screen.getByLabelText('Due date')).toHaveAccessibleDescription(
+        'Add the date for this time, or clear the time',
+      ),
+    )
+    expect(server.sent('PUT')).toHaveLength(0)
   })
 
   it('shows the API’s field errors inline and focuses the first one', async () => {
@@ -144,7 +201,9 @@ describe('edit task', () => {
     expect(screen.getByRole('textbox', { name: 'Tags' })).toHaveAccessibleDescription(
       /Tags must be at most 32 characters/,
     )
-    expect(screen.getByLabelText('Due')).toHaveAccessibleDescription('Must be between the years 1000 and 9999 (UTC)')
+    expect(screen.getByLabelText('Due date')).toHaveAccessibleDescription(
+      'Must be between the years 1000 and 9999 (UTC)',
+    )
     expect(screen.getByRole('textbox', { name: 'Description' })).toHaveAccessibleDescription(
       /Description must be at most 1000 characters/,
     )
@@ -160,21 +219,41 @@ describe('edit task', () => {
     expect(screen.getByRole('link', { name: 'Back to your tasks' })).toHaveAttribute('href', BACK)
   })
 
-  it('deletes only after confirming', async () => {
+  it('Delete goes back to the list, which deletes it with undo', async () => {
     const { task, server } = setup()
     await renderEditor(task.id)
-    const user = userEvent.setup()
-
-    await user.click(screen.getByRole('button', { name: 'Delete' }))
-    expect(screen.getByText(/Delete “Write report”\? This can't be undone\./)).toBeVisible()
-    expect(screen.getByRole('button', { name: 'Keep it' })).toHaveFocus()
-    await user.click(screen.getByRole('button', { name: 'Keep it' }))
-    expect(screen.queryByRole('button', { name: 'Delete task' })).toBeNull()
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Delete' }))
+    expect(nav.router.push).toHaveBeenCalledWith(BACK)
+    expect(peekFlash()).toMatchObject({ remove: { id: task.id } })
     expect(server.sent('DELETE')).toHaveLength(0)
+  })
 
-    await user.click(screen.getByRole('button', { name: 'Delete' }))
-    await user.click(screen.getByRole('button', { name: 'Delete task' }))
+  it('hands the saved task to the list, for focus and "Saved"', async () => {
+    const { task } = setup()
+    await renderEditor(task.id)
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Save' }))
     await waitFor(() => expect(nav.router.push).toHaveBeenCalledWith(BACK))
-    expect(server.tasks).toHaveLength(0)
+    expect(peekFlash()).toMatchObject({ saved: { id: task.id, title: 'Write report' } })
+  })
+
+  it('asks before leaving with unsaved changes, and stays when told to', async () => {
+    const { task } = setup()
+    await renderEditor(task.id)
+    const user = userEvent.setup()
+    const confirm = vi.fn(() => false)
+    vi.stubGlobal('confirm', confirm)
+    await user.type(screen.getByRole('textbox', { name: 'Title' }), ' now')
+    await user.click(screen.getByRole('link', { name: 'Cancel' }))
+    expect(confirm).toHaveBeenCalledWith('Discard your unsaved changes to this task?')
+    expect(screen.getByRole('textbox', { name: 'Title' })).toHaveValue('Write report now')
+  })
+
+  it('leaves without asking when nothing changed', async () => {
+    const { task } = setup()
+    await renderEditor(task.id)
+    const confirm = vi.fn(() => false)
+    vi.stubGlobal('confirm', confirm)
+    await userEvent.setup().click(screen.getByRole('link', { name: 'Cancel' }))
+    expect(confirm).not.toHaveBeenCalled()
   })
 })

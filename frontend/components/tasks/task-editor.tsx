@@ -13,6 +13,7 @@ import { FormAlert } from '@/components/ui/form-alert'
 import { useLoaded } from '@/components/ui/use-loaded'
 import { tasksApi } from '@/lib/tasks-api'
 import type { Task } from '@/lib/types'
+import { setFlash } from './flash'
 import { BackLink, TaskEditForm } from './task-edit-form'
 
 export function TaskEditor({ id, backHref }: { id: string; backHref: string }) {
@@ -67,7 +68,14 @@ export function TaskEditor({ id, backHref }: { id: string; backHref: string }) {
       task={loaded.data}
       tasks={tasks}
       backHref={backHref}
-      onDone={() => router.push(backHref)}
+      onSaved={(saved) => {
+        setFlash({ saved })
+        router.push(backHref)
+      }}
+      onDelete={(task) => {
+        setFlash({ remove: task })
+        router.push(backHref)
+      }}
       onGone={() => setGone(true)}
     />
   )

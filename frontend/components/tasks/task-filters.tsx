@@ -29,7 +29,7 @@ export const SEARCH_DEBOUNCE_MS = 300
 
 const STATUS_LABELS: Record<Status, string> = { all: 'All', pending: 'To do', completed: 'Done' }
 
-const compactControl = `${controlClass} mt-1 min-h-10 border-slate-300 py-1.5 text-sm dark:border-slate-700`
+const compactControl = `${controlClass} mt-1 min-h-11 border-slate-300 py-1.5 text-sm dark:border-slate-700`
 
 export function TaskFilterBar({ filters, onChange }: { filters: TaskFilters; onChange: (next: TaskFilters) => void }) {
   const ids = useId()
@@ -74,18 +74,19 @@ export function TaskFilterBar({ filters, onChange }: { filters: TaskFilters; onC
           autoComplete="off"
           enterKeyHint="search"
           maxLength={TASK_SEARCH_MAX_LENGTH}
-          className={`${controlClass} min-h-10 border-slate-300 pl-10 dark:border-slate-700`}
+          className={`${controlClass} min-h-11 border-slate-300 pl-10 dark:border-slate-700`}
         />
       </div>
 
       <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
-        <fieldset className="min-w-0 sm:flex-none">
+        {/* Today and Upcoming are open tasks only. */}
+        <fieldset className="min-w-0 sm:flex-none" hidden={filters.view !== 'all'}>
           <legend className={`${labelClass} mb-1`}>Show</legend>
           <div className="grid grid-cols-3 rounded-lg bg-slate-200/70 p-0.5 dark:bg-slate-800">
             {STATUSES.map((status) => (
               <label
                 key={status}
-                className="flex min-h-10 cursor-pointer items-center justify-center rounded-md px-3 text-sm font-medium text-slate-600 transition select-none hover:text-slate-900 has-checked:bg-white has-checked:text-slate-900 has-checked:shadow-sm has-focus-visible:outline-2 has-focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:text-white dark:has-checked:bg-slate-950 dark:has-checked:text-white"
+                className="flex min-h-11 cursor-pointer items-center justify-center rounded-md px-3 text-sm font-medium text-slate-600 transition select-none hover:text-slate-900 has-checked:bg-white has-checked:text-slate-900 has-checked:shadow-sm has-focus-visible:outline-2 has-focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:text-white dark:has-checked:bg-slate-950 dark:has-checked:text-white"
               >
                 <input
                   type="radio"
@@ -142,9 +143,10 @@ export function TaskFilterBar({ filters, onChange }: { filters: TaskFilters; onC
           </div>
           <button
             type="button"
+            hidden={filters.sort === 'smart'}
             onClick={() => update({ order: filters.order === 'asc' ? 'desc' : 'asc' })}
             title="Reverse the order"
-            className="inline-flex min-h-10 min-w-10 items-center justify-center gap-1 rounded-lg border border-slate-300 bg-white px-2 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800"
+            className="inline-flex min-h-11 min-w-11 items-center justify-center gap-1 rounded-lg border border-slate-300 bg-white px-2 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800"
           >
             <SortIcon order={filters.order} />
             <span className="sr-only sm:not-sr-only sm:whitespace-nowrap">
@@ -162,7 +164,7 @@ export function TaskFilterBar({ filters, onChange }: { filters: TaskFilters; onC
               type="button"
               onClick={() => update({ tags: filters.tags.filter((t) => t !== tag) })}
               aria-label={`Remove tag filter ${tag}`}
-              className="inline-flex min-h-10 items-center gap-1 rounded-full bg-indigo-600 py-1 pr-2 pl-3 text-sm font-medium text-white hover:bg-indigo-500 dark:bg-indigo-500"
+              className="inline-flex min-h-11 items-center gap-1 rounded-full bg-indigo-600 py-1 pr-2 pl-3 text-sm font-medium text-white hover:bg-indigo-500 dark:bg-indigo-500"
             >
               #{tag}
               <CloseIcon width={16} height={16} />
@@ -172,7 +174,7 @@ export function TaskFilterBar({ filters, onChange }: { filters: TaskFilters; onC
             <button
               type="button"
               onClick={() => onChange(withoutFilters(filters))}
-              className="min-h-10 rounded-lg px-2 text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+              className="min-h-11 rounded-lg px-2 text-sm font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
             >
               Clear filters
             </button>

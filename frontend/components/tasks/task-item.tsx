@@ -19,7 +19,7 @@ export type TaskItemProps = {
 }
 
 const iconButton =
-  'inline-flex size-10 shrink-0 items-center justify-center rounded-lg text-slate-500 transition hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100'
+  'inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-500 transition hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100'
 
 export function TaskItem({
   task,
@@ -35,12 +35,13 @@ export function TaskItem({
   const checkboxId = `task-${task.id}-done`
   return (
     <li
+      data-task={task.id}
       aria-busy={saving || undefined}
       className={`flex items-start gap-1 rounded-xl border bg-white py-1.5 pr-1 pl-1 shadow-sm transition sm:gap-2 sm:pr-2 dark:bg-slate-900 ${
         due?.overdue ? 'border-red-300 dark:border-red-900/80' : 'border-slate-200 dark:border-slate-800'
       } ${saving ? 'opacity-60' : ''}`}
     >
-      <label htmlFor={checkboxId} className="flex size-10 shrink-0 cursor-pointer items-center justify-center">
+      <label htmlFor={checkboxId} className="flex size-11 shrink-0 cursor-pointer items-center justify-center">
         <input
           id={checkboxId}
           type="checkbox"
@@ -54,7 +55,7 @@ export function TaskItem({
       <div className="min-w-0 flex-1 py-2">
         <p
           className={`break-words text-base leading-snug ${
-            task.completed ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-500' : ''
+            task.completed ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''
           }`}
         >
           {task.title}
@@ -66,7 +67,7 @@ export function TaskItem({
         ) : null}
         <div className="mt-1.5 flex flex-wrap items-center gap-x-2 gap-y-1.5">
           <PriorityBadge priority={task.priority} />
-          {due && task.due_at ? <DueLabel dueAt={task.due_at} info={due} /> : null}
+          {due && task.due_at ? <DueLabel dueAt={task.due_at} info={due} now={now} /> : null}
           {task.tags.length > 0 ? (
             <ul className="flex flex-wrap gap-1.5" aria-label="Tags">
               {task.tags.map((tag) => (
@@ -82,11 +83,18 @@ export function TaskItem({
         <span className="self-center px-2 text-xs text-slate-500 dark:text-slate-400">Saving…</span>
       ) : (
         <div className="flex shrink-0 items-center">
-          <Link href={editHref} aria-label={`Edit ${task.title}`} title="Edit" className={iconButton}>
+          <Link
+            href={editHref}
+            data-action="edit"
+            aria-label={`Edit ${task.title}`}
+            title="Edit"
+            className={iconButton}
+          >
             <PencilIcon />
           </Link>
           <button
             type="button"
+            data-action="delete"
             onClick={() => onDelete(task)}
             aria-label={`Delete ${task.title}`}
             title="Delete"

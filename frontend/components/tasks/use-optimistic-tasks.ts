@@ -11,6 +11,7 @@ import { ApiError, asApiError, errorMessage } from '@/lib/api'
 import { TASK_FIELDS } from '@/lib/task-form'
 import type { TasksApi } from '@/lib/tasks-api'
 import type { Task, TaskInput, User } from '@/lib/types'
+import { taskWriteRefusal } from './task-write-refusal'
 
 const withId = (set: ReadonlySet<string>, id: string) => new Set(set).add(id)
 export const withoutId = (set: ReadonlySet<string>, id: string) => {
@@ -44,6 +45,8 @@ export function useOptimisticTasks(
   user: User | null,
   setItems: Dispatch<SetStateAction<Task[]>>,
   notify: (text: string) => void,
+  /** Tells the list loader about tasks added here (use-task-pages.ts), so a load in flight keeps them. */
+  added: { keepAdded(task: Task): void; forgetAdded(id: string): void } = { keepAdded() {}, forgetAdded() {} },
 ) {
   const [saving, setSaving] = useState<ReadonlySet<string>>(new Set())
   const mounted = useMounted()
@@ -63,14 +66,17 @@ export function useOptimisticTasks(
     const tempId = title !== '' ? `new-${++tempSeq.current}` : null
     if (tempId) {
       const draft = draftOf(input, tempId, user.id)
+      added.keepAdded(draft)
       setItems((prev) => [draft, ...prev])
       setSaving((s) => withId(s, tempId))
     }
     const dropTemp = () => {
       if (tempId) setSaving((s) => withoutId(s, tempId))
+      if (tempId) added.forgetAdded(tempId)
     }
     try {
       const saved = await tasks.create(input)
+      added.keepAdded(saved)
       if (mounted.current) {
         setItems((prev) => {
           const rest = prev.filter((t) => t.id !== tempId && t.id !== saved.id)
@@ -79,6 +85,7 @@ export function useOptimisticTasks(
           return [...rest.slice(0, at), saved, ...rest.slice(at)]
         })
         dropTemp()
+        notify(`Added “${saved.title}”.`)
       }
       return null
     } catch (err) {
@@ -87,7 +94,9 @@ export function useOptimisticTasks(
         if (tempId) removeTask(tempId)
         dropTemp()
         if (!error.errors.some(({ field }) => isFormField(field))) {
-          notify(title ? `Couldn't add “${title}”. ${error.message}` : error.message)
+          // The draft is back in the form (task-create-form.tsx): nothing typed is lost.
+          const message = taskWriteRefusal(error)
+          notify(title ? `Couldn't add “${title}”. ${message}` : message)
         }
       }
       return error
@@ -100,7 +109,10 @@ export function useOptimisticTasks(
     patchTask(task.id, { completed, completed_at: completed ? new Date().toISOString() : null })
     try {
       const saved = await tasks.complete(task.id, completed)
-      if (mounted.current) replaceTask(saved)
+      if (mounted.current) {
+        replaceTask(saved)
+        notify(completed ? `Completed “${saved.title}”.` : `“${saved.title}” is not done.`)
+      }
     } catch (err) {
       if (!mounted.current) return
       if (err instanceof ApiError && err.status === 404) {
@@ -108,7 +120,8 @@ export function useOptimisticTasks(
         notify(`“${task.title}” no longer exists. It may have been deleted elsewhere.`)
       } else {
         patchTask(task.id, { completed: task.completed, completed_at: task.completed_at })
-        notify(`Couldn't mark “${task.title}” as ${completed ? 'done' : 'not done'}. ${errorMessage(err)}`)
+        const message = err instanceof ApiError ? taskWriteRefusal(err) : errorMessage(err)
+        notify(`Couldn't mark “${task.title}” as ${completed ? 'done' : 'not done'}. ${message}`)
       }
     } finally {
       toggling.current.delete(task.id)

@@ -2,73 +2,125 @@
 
 /**
  * The task list's pages for the current filters: the first page (again when the filters change,
- * or on "Try again"), then "Load more" by cursor. A page that arrives for filters no longer shown
+ * or on "Try again"), then "Load more". A list may be made of several API queries one after the
+ * other (lib/task-query.ts `listQueries`: the smart order's open tasks, then completed ones); a
+ * page that ends one query goes on with the next. A page that arrives for filters no longer shown
  * is dropped.
  */
 import { type Dispatch, type SetStateAction, useCallback, useRef, useState } from 'react'
 import { useLoaded } from '@/components/ui/use-loaded'
 import { useMounted } from '@/components/ui/use-mounted'
 import { errorMessage } from '@/lib/api'
-import { type TaskFilters, toApiQuery } from '@/lib/task-query'
+import { listQueries, type TaskFilters, withPage } from '@/lib/task-query'
 import type { TasksApi } from '@/lib/tasks-api'
-import type { Task, TaskList } from '@/lib/types'
+import type { Task } from '@/lib/types'
 
 export const PAGE_SIZE = 20
+
+/** Where the next page starts: which of the list's queries, and its cursor (null: its first page). */
+export type PagePosition = { query: number; cursor: string | null }
+
+type Loaded = { items: Task[]; next: PagePosition | null }
+
+/**
+ * One page of a list made of `queries` from `from`: when a query runs out before `limit` tasks,
+ * the next query's first page is added, so the first page of a short list shows everything.
+ */
+export async function fetchListPage(
+  list: (query: string) => Promise<{ items: Task[]; next_cursor: string | null }>,
+  queries: readonly string[],
+  from: PagePosition,
+  limit: number,
+): Promise<Loaded> {
+  const items: Task[] = []
+  let { query, cursor } = from
+  while (query < queries.length) {
+    const page = await list(withPage(queries[query] as string, { limit, cursor }))
+    items.push(...page.items.filter((task) => !items.some((t) => t.id === task.id)))
+    if (page.next_cursor) return { items, next: { query, cursor: page.next_cursor } }
+    query += 1
+    cursor = null
+    if (items.length >= limit && query < queries.length) return { items, next: { query, cursor: null } }
+  }
+  return { items, next: null }
+}
 
 export type TaskPages = {
   items: Task[]
   setItems: Dispatch<SetStateAction<Task[]>>
-  /** Null while the first page loads: the old list's cursor means nothing for new filters. */
-  nextCursor: string | null
+  /** False while the first page loads: the old list's position means nothing for new filters. */
+  hasMore: boolean
   phase: 'loading' | 'ready' | 'error'
   loadError: string
   loadingMore: boolean
   loadMore(): Promise<void>
   reload(): void
+  /** A task added here (shown before the API lists it), kept if a load running now would drop it. */
+  keepAdded(task: Task): void
+  /** No longer keep that task (it was replaced or refused). */
+  forgetAdded(id: string): void
 }
 
 /** `onLastPage` gets the first task of a last page that "Load more" brought (the button then goes away). */
 export function useTaskPages(
   tasks: TasksApi | null,
   filters: TaskFilters,
+  now: Date,
   notify: (text: string) => void,
   onLastPage: (first: Task) => void,
 ): TaskPages {
-  const listQuery = toApiQuery(filters, { limit: PAGE_SIZE })
-  const shownQuery = useRef(listQuery)
-  shownQuery.current = listQuery
+  const queries = listQueries(filters, now)
+  const key = queries.join('\n')
+  const shownKey = useRef(key)
+  shownKey.current = key
   const mounted = useMounted()
-  const first = useLoaded<TaskList>(tasks && ((signal) => tasks.list(listQuery, signal)), [tasks, listQuery])
+  // Tasks added while a load runs: its answer was read before them, so they are kept beside it.
+  const added = useRef(new Map<string, Task>())
+  const first = useLoaded<Loaded>(
+    tasks &&
+      (async (signal) => {
+        added.current = new Map()
+        const page = await fetchListPage(
+          (q) => tasks.list(q, signal),
+          key.split('\n'),
+          { query: 0, cursor: null },
+          PAGE_SIZE,
+        )
+        const extra = [...added.current.values()].filter((task) => !page.items.some((t) => t.id === task.id))
+        return { ...page, items: [...extra, ...page.items] }
+      }),
+    [tasks, key],
+  )
   const [loadingMore, setLoadingMore] = useState(false)
 
   const setItems: TaskPages['setItems'] = useCallback(
     (next) =>
       first.setData((page) => {
-        const current = page ?? { items: [], next_cursor: null }
+        const current = page ?? { items: [], next: null }
         return { ...current, items: typeof next === 'function' ? next(current.items) : next }
       }),
     [first.setData],
   )
 
   const phase = first.loading ? 'loading' : first.error ? 'error' : 'ready'
-  const nextCursor = phase === 'loading' ? null : (first.data?.next_cursor ?? null)
+  const next = phase === 'loading' ? null : (first.data?.next ?? null)
 
   async function loadMore() {
-    if (!tasks || !nextCursor || loadingMore) return
-    const query = listQuery
+    if (!tasks || !next || loadingMore) return
+    const shown = key
     setLoadingMore(true)
     try {
-      const page = await tasks.list(toApiQuery(filters, { limit: PAGE_SIZE, cursor: nextCursor }))
-      if (shownQuery.current !== query || !mounted.current) return
+      const page = await fetchListPage((q) => tasks.list(q), queries, next, PAGE_SIZE)
+      if (shownKey.current !== shown || !mounted.current) return
       first.setData((prev) => {
         const items = prev?.items ?? []
         return {
           items: [...items, ...page.items.filter((task) => !items.some((p) => p.id === task.id))],
-          next_cursor: page.next_cursor,
+          next: page.next,
         }
       })
       const head = page.items[0]
-      if (!page.next_cursor && head) onLastPage(head)
+      if (!page.next && head) onLastPage(head)
     } catch (err) {
       notify(`Couldn't load more tasks. ${errorMessage(err)}`)
     } finally {
@@ -79,11 +131,13 @@ export function useTaskPages(
   return {
     items: first.data?.items ?? [],
     setItems,
-    nextCursor,
+    hasMore: next !== null,
     phase,
     loadError: first.error?.message ?? '',
     loadingMore,
     loadMore,
     reload: first.reload,
+    keepAdded: (task) => added.current.set(task.id, task),
+    forgetAdded: (id) => added.current.delete(id),
   }
 }

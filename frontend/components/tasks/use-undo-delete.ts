@@ -89,6 +89,14 @@ export function useUndoDelete(
     notify(`Restored “${entry.task.title}”.`)
   }
 
+  /** Escape or "Dismiss": no undo after all, the deletion happens now. */
+  function dismissUndo() {
+    if (!pending.current) return
+    if (undoRef.current && document.activeElement === undoRef.current) fallbackFocus.current?.focus()
+    setUndoable(null)
+    flushPending()
+  }
+
   // Leaving within the app: the deletion happens now instead of after the window.
   useEffect(() => flushPending, [flushPending])
 
@@ -107,5 +115,5 @@ export function useUndoDelete(
     return () => window.removeEventListener('pagehide', onPageHide)
   }, [])
 
-  return { hidden, undoable, undoRef, requestDelete, undoDelete }
+  return { hidden, undoable, undoRef, requestDelete, undoDelete, dismissUndo }
 }

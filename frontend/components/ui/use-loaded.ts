@@ -22,6 +22,9 @@ export function useLoaded<T>(load: ((signal: AbortSignal) => Promise<T>) | null,
   const [data, setData] = useState<T | null>(null)
   const [error, setError] = useState<ApiError>()
   const [loading, setLoading] = useState(load !== null)
+  // Whether any load has ended, so the render between `load` arriving and its effect starting
+  // it (a user signed in a moment ago) reads as loading, not as "loaded, and empty".
+  const [settled, setSettled] = useState(false)
   const [attempt, setAttempt] = useState(0)
   const latest = useRef(load)
   latest.current = load
@@ -39,14 +42,16 @@ export function useLoaded<T>(load: ((signal: AbortSignal) => Promise<T>) | null,
         setData(() => loaded)
         setError(undefined)
         setLoading(false)
+        setSettled(true)
       })
       .catch((err: unknown) => {
         if (controller.signal.aborted) return
         setError(asApiError(err))
         setLoading(false)
+        setSettled(true)
       })
     return () => controller.abort()
   }, [waiting, attempt, ...deps])
 
-  return { data, error, loading, setData, reload: () => setAttempt((n) => n + 1) }
+  return { data, error, loading: loading || (!waiting && !settled), setData, reload: () => setAttempt((n) => n + 1) }
 }

@@ -15,3 +15,9 @@ export const TASK_SEARCH_MAX_LENGTH = 200
 export const USER_NAME_MAX_LENGTH = 100
 /** A new password, in code points. */
 export const PASSWORD_MAX_LENGTH = 128
+/** A passkey's name, in characters. */
+export const PASSKEY_NAME_MAX_LENGTH = 64
+/** How long a password-reset link works, as the mail says it. */
+export const RESET_LINK_LIFETIME = '30 minutes'
+/** How long a verification link works, as the mail says it. */
+export const VERIFICATION_LINK_LIFETIME = '24 hours'

@@ -63,9 +63,29 @@ export interface paths {
     put?: never
     /**
      * Sign in with email and password
-     * @description Unknown email and wrong password get the same 401, in about the same time. With REQUIRE_EMAIL_VERIFICATION, the right password for an unverified address gets 403 `EMAIL_NOT_VERIFIED`.
+     * @description Unknown email and wrong password get the same 401, in about the same time. With REQUIRE_EMAIL_VERIFICATION, the right password for an unverified address gets 403 `EMAIL_NOT_VERIFIED`. The right password of an account with two-factor authentication gets 200 `mfa_required` with an `mfa_token` and no credentials: finish at POST /api/auth/signin/2fa.
      */
     post: operations['signIn']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/auth/signin/2fa': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Finish a sign-in with a TOTP code or a recovery code
+     * @description Send the `mfa_token` of POST /api/auth/signin and exactly one of `code` and `recovery_code`. A wrong code is 401 `INVALID_MFA_CODE` (the third ends the sign-in); an unknown, expired or ended token is 401 `INVALID_MFA_TOKEN`. A recovery code is used up and signs out every other session.
+     */
+    post: operations['signInSecondFactor']
     delete?: never
     options?: never
     head?: never
@@ -143,7 +163,7 @@ export interface paths {
     put?: never
     /**
      * Send a new verification link
-     * @description The same 202 whether or not the account exists or is verified; only an unverified account is mailed.
+     * @description The same 202 whether or not the account exists or is verified, and however often it is asked: only an unverified account is mailed, at most once per address per window (RATE_LIMIT_EMAIL_PER_ADDRESS). Too many requests from one client are 429.
      */
     post: operations['resendVerificationEmail']
     delete?: never
@@ -163,7 +183,7 @@ export interface paths {
     put?: never
     /**
      * Ask for a password-reset link
-     * @description The same 202 whether or not the account exists. The link works once, for 30 minutes.
+     * @description The same 202 whether or not the account exists, and however often it is asked: at most one mail per address per window (RATE_LIMIT_EMAIL_PER_ADDRESS), so the last link sent is the one to use. The link works once, for 30 minutes. Too many requests from one client are 429.
      */
     post: operations['requestPasswordReset']
     delete?: never
@@ -206,6 +226,46 @@ export interface paths {
     get: operations['getJwks']
     put?: never
     post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/auth/passkey/options': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Begin signing in with a passkey
+     * @description Options for `navigator.credentials.get()` (pass them to `PublicKeyCredential.parseRequestOptionsFromJSON()`), for any passkey of this site, with a challenge that works once, until `expires_at`. No body, or `{}`. Limited per client IP.
+     */
+    post: operations['beginPasskeySignIn']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/auth/passkey/verify': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Sign in with a passkey
+     * @description Send the browser's `credential.toJSON()` for the options of POST /api/auth/passkey/options. Any failed check is the same 401 `INVALID_PASSKEY` (ask for new options: each challenge works once); a `credential` that is not WebAuthn JSON is 422. With REQUIRE_EMAIL_VERIFICATION, an unverified address gets 403 `EMAIL_NOT_VERIFIED`.
+     */
+    post: operations['signInWithPasskey']
     delete?: never
     options?: never
     head?: never
@@ -263,7 +323,7 @@ export interface paths {
     }
     /**
      * List my active sessions
-     * @description Most recently used first; `current` marks the one this request was made with.
+     * @description Most recently used first, a page at a time (`limit` 1–100, default 50; pass `next_cursor` back as `cursor`); `current` marks the one this request was made with. A session used while you page moves to the top, so it may be missed or listed twice.
      */
     get: operations['listMySessions']
     put?: never
@@ -329,6 +389,152 @@ export interface paths {
     options?: never
     head?: never
     patch?: never
+    trace?: never
+  }
+  '/api/me/2fa': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** My second factors */
+    get: operations['getMyTwoFactorStatus']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/me/2fa/totp': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Begin turning on TOTP
+     * @description A new secret, valid 10 minutes until confirmed with a code; beginning again replaces it. A wrong `password` counts against password guessing.
+     */
+    post: operations['beginTotpEnrolment']
+    /**
+     * Turn TOTP off
+     * @description Needs the password and a TOTP or recovery code. Deletes the secret and the recovery codes; sign-in is one step again and a notice is mailed. No session is signed out.
+     */
+    delete: operations['disableTotp']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/me/2fa/totp/confirm': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Turn TOTP on with a first code
+     * @description Turns TOTP on and signs out every other session (this one stays). The recovery codes are shown this once. A wrong code is 422 and is not counted against the account (the caller holds the secret), but the 5th ends the enrolment (409: begin again); no pending enrolment, or TOTP on already, is 409.
+     */
+    post: operations['confirmTotpEnrolment']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/me/2fa/recovery-codes': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Make a new set of recovery codes
+     * @description Needs the password and a TOTP or recovery code. Every older code stops working; no session is signed out.
+     */
+    post: operations['regenerateRecoveryCodes']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/me/passkeys/options': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Begin adding a passkey
+     * @description Options for `navigator.credentials.create()` (pass them to `PublicKeyCredential.parseCreationOptionsFromJSON()`), with a challenge that works once, until `expires_at`. A wrong `password` counts against password guessing.
+     */
+    post: operations['beginPasskeyRegistration']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/me/passkeys': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * List my passkeys
+     * @description Newest first.
+     */
+    get: operations['listMyPasskeys']
+    put?: never
+    /**
+     * Add a passkey
+     * @description Send the browser's `credential.toJSON()` for the options of POST /api/me/passkeys/options. Any failed check is 422 on `credential` (ask for new options: each challenge works once); a credential registered already, to any account, or a 21st passkey is 409. A notice is mailed; no session is signed out.
+     */
+    post: operations['addPasskey']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/me/passkeys/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    post?: never
+    /**
+     * Remove one of my passkeys
+     * @description It stops signing in. Nothing else is revoked: sessions it began stay (end them at /api/me/sessions). The last passkey of an account without a password is 409.
+     */
+    delete: operations['removeMyPasskey']
+    options?: never
+    head?: never
+    /** Rename one of my passkeys */
+    patch: operations['renameMyPasskey']
     trace?: never
   }
   '/api/{user_id}/tasks': {
@@ -419,8 +625,8 @@ export interface components {
       token: string
       /** Format: date-time */
       expires_at: string
-      /** @description Long-lived session; may be sent as a bearer token */
-      session_token: string
+      /** @description Long-lived session; may be sent as a bearer token. Only for clients that are no browser: a request with an `Origin` or `Sec-Fetch-Site` header gets the session as its HttpOnly cookie alone (decision 017) */
+      session_token?: string
     }
     User: {
       id: string
@@ -452,6 +658,16 @@ export interface components {
       /** @example Ada Lovelace */
       name?: string
     }
+    /** @description The password was right; the account asks for its second factor */
+    MfaRequired: {
+      /** @enum {boolean} */
+      mfa_required: true
+      /** @description Send to POST /api/auth/signin/2fa with a code; works once */
+      mfa_token: string
+      methods: ('totp' | 'recovery_code')[]
+      /** Format: date-time */
+      expires_at: string
+    }
     SigninRequest: {
       /**
        * Format: email
@@ -459,6 +675,19 @@ export interface components {
        */
       email: string
       password: string
+    }
+    SigninSecondFactorRequest: {
+      mfa_token: string
+      /**
+       * @description 6 digits; spaces are ignored
+       * @example 123 456
+       */
+      code?: string
+      /**
+       * @description Case, hyphens and spaces are ignored
+       * @example abcde-12345
+       */
+      recovery_code?: string
     }
     AccessToken: {
       /** @description EdDSA-signed JWT; send as `Authorization: Bearer <token>` */
@@ -508,6 +737,62 @@ export interface components {
       /** @example EdDSA */
       alg?: string
     }
+    PasskeySigninOptions: {
+      options: components['schemas']['PublicKeyCredentialRequestOptionsJSON']
+      /**
+       * Format: date-time
+       * @description Answer with POST /api/auth/passkey/verify before this
+       */
+      expires_at: string
+    }
+    /** @description For `PublicKeyCredential.parseRequestOptionsFromJSON()` */
+    PublicKeyCredentialRequestOptionsJSON: {
+      challenge: string
+      rpId: string
+      /** @description Milliseconds: the life of the challenge */
+      timeout: number
+      /** @enum {string} */
+      userVerification: 'required'
+      /** @description Empty: any passkey of ours */
+      allowCredentials: components['schemas']['PublicKeyCredentialDescriptorJSON'][]
+    }
+    PublicKeyCredentialDescriptorJSON: {
+      id: string
+      /** @enum {string} */
+      type: 'public-key'
+      transports?: string[]
+    }
+    PasskeySigninOptionsRequest: Record<string, never>
+    PasskeySigninRequest: {
+      credential: components['schemas']['AuthenticationResponseJSON']
+    }
+    /** @description WebAuthn L3 AuthenticationResponseJSON: the browser's `credential.toJSON()` after `get()` */
+    AuthenticationResponseJSON: {
+      /** Format: base64url */
+      id: string
+      /** Format: base64url */
+      rawId: string
+      /** @enum {string} */
+      type: 'public-key'
+      clientExtensionResults?: {
+        [key: string]: unknown
+      }
+      authenticatorAttachment?: string | null
+      response: {
+        /** Format: base64url */
+        clientDataJSON: string
+        /** Format: base64url */
+        authenticatorData: string
+        /** Format: base64url */
+        signature: string
+        /** Format: base64url */
+        userHandle?: string
+      } & {
+        [key: string]: unknown
+      }
+    } & {
+      [key: string]: unknown
+    }
     Me: {
       user: components['schemas']['User']
     }
@@ -528,6 +813,8 @@ export interface components {
     }
     SessionList: {
       items: components['schemas']['Session'][]
+      /** @description Pass as `cursor` for the next page; null at the end */
+      next_cursor: string | null
     }
     Session: {
       id: string
@@ -542,7 +829,10 @@ export interface components {
        * @description Last sign-in or access-token renewal
        */
       last_used_at: string
-      /** Format: date-time */
+      /**
+       * Format: date-time
+       * @description When it ends unless used again: the earlier of its sliding expiry and its absolute end
+       */
       expires_at: string
     }
     Revoked: {
@@ -567,10 +857,162 @@ export interface components {
         | 'session_revoked'
         | 'other_sessions_revoked'
         | 'account_deleted'
+        | 'totp_enabled'
+        | 'totp_disabled'
+        | 'recovery_codes_regenerated'
+        | 'recovery_code_used'
+        | 'second_factor_failed'
+        | 'passkey_added'
+        | 'passkey_renamed'
+        | 'passkey_removed'
+        | 'passkey_clone_suspected'
       ip_address: string | null
       user_agent: string | null
       /** Format: date-time */
       created_at: string
+    }
+    TwoFactorStatus: {
+      totp_enabled: boolean
+      /** Format: date-time */
+      totp_enabled_at: string | null
+      recovery_codes_remaining: number
+      passkey_count: number
+    }
+    TotpEnrolment: {
+      /** @description Base32 (RFC 4648, upper case, no padding), for typing into an app */
+      secret: string
+      /** @description Key URI Format, for a QR code */
+      otpauth_uri: string
+      /**
+       * Format: date-time
+       * @description Confirm with a code before this
+       */
+      expires_at: string
+    }
+    PasswordConfirmation: {
+      password: string
+    }
+    RecoveryCodes: {
+      /** @description Shown this once; each works once */
+      recovery_codes: string[]
+    }
+    TotpConfirmRequest: {
+      /**
+       * @description 6 digits; spaces are ignored
+       * @example 123 456
+       */
+      code: string
+    }
+    PasswordAndSecondFactor: {
+      password: string
+      /**
+       * @description 6 digits; spaces are ignored
+       * @example 123 456
+       */
+      code?: string
+      /**
+       * @description Case, hyphens and spaces are ignored
+       * @example abcde-12345
+       */
+      recovery_code?: string
+    }
+    PasskeyRegistrationOptions: {
+      options: components['schemas']['PublicKeyCredentialCreationOptionsJSON']
+      /**
+       * Format: date-time
+       * @description Answer with POST /api/me/passkeys before this
+       */
+      expires_at: string
+    }
+    /** @description For `PublicKeyCredential.parseCreationOptionsFromJSON()` */
+    PublicKeyCredentialCreationOptionsJSON: {
+      rp: {
+        id: string
+        name: string
+      }
+      user: {
+        /** @description The user handle: 32 random bytes, base64url */
+        id: string
+        name: string
+        displayName: string
+      }
+      challenge: string
+      pubKeyCredParams: {
+        alg: number
+        /** @enum {string} */
+        type: 'public-key'
+      }[]
+      /** @description Milliseconds: the life of the challenge */
+      timeout: number
+      /** @enum {string} */
+      attestation: 'none'
+      authenticatorSelection: {
+        /** @enum {string} */
+        residentKey: 'required'
+        /** @enum {boolean} */
+        requireResidentKey: true
+        /** @enum {string} */
+        userVerification: 'required'
+      }
+      excludeCredentials: components['schemas']['PublicKeyCredentialDescriptorJSON'][]
+      extensions: {
+        /** @enum {boolean} */
+        credProps: true
+      }
+    }
+    Passkey: {
+      id: string
+      name: string
+      /** Format: date-time */
+      created_at: string
+      /**
+       * Format: date-time
+       * @description Last sign-in with it; null until then
+       */
+      last_used_at: string | null
+      /** @description Synced passkey (may be copied to other devices) */
+      backup_eligible: boolean
+      /** @description Synced at its last use */
+      backed_up: boolean
+    }
+    AddPasskeyRequest: {
+      credential: components['schemas']['RegistrationResponseJSON']
+      /**
+       * @description Default "Passkey"
+       * @example MacBook Touch ID
+       */
+      name?: string
+    }
+    /** @description WebAuthn L3 RegistrationResponseJSON: the browser's `credential.toJSON()` after `create()` */
+    RegistrationResponseJSON: {
+      /** Format: base64url */
+      id: string
+      /** Format: base64url */
+      rawId: string
+      /** @enum {string} */
+      type: 'public-key'
+      clientExtensionResults?: {
+        [key: string]: unknown
+      }
+      authenticatorAttachment?: string | null
+      response: {
+        /** Format: base64url */
+        clientDataJSON: string
+        /** Format: base64url */
+        attestationObject: string
+        transports?: string[]
+      } & {
+        [key: string]: unknown
+      }
+    } & {
+      [key: string]: unknown
+    }
+    PasskeyList: {
+      items: components['schemas']['Passkey'][]
+    }
+    RenamePasskeyRequest: {
+      /** @example MacBook Touch ID */
+      name: string
     }
     TaskList: {
       items: components['schemas']['Task'][]
@@ -806,6 +1248,93 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['SigninRequest']
+      }
+    }
+    responses: {
+      /** @description Signed in (session cookie set), or the password was right and a second factor is asked for */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AuthResult'] | components['schemas']['MfaRequired']
+        }
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Authenticated but not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  signInSecondFactor: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SigninSecondFactorRequest']
       }
     }
     responses: {
@@ -1231,6 +1760,162 @@ export interface operations {
       }
     }
   }
+  beginPasskeySignIn: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['PasskeySigninOptionsRequest']
+      }
+    }
+    responses: {
+      /** @description Options for the browser */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PasskeySigninOptions']
+        }
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  signInWithPasskey: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasskeySigninRequest']
+      }
+    }
+    responses: {
+      /** @description Signed in; session cookie set */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AuthResult']
+        }
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Authenticated but not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   getMe: {
     parameters: {
       query?: never
@@ -1483,7 +2168,10 @@ export interface operations {
   }
   listMySessions: {
     parameters: {
-      query?: never
+      query?: {
+        limit?: number
+        cursor?: string
+      }
       header?: never
       path?: never
       cookie?: never
@@ -1501,6 +2189,15 @@ export interface operations {
       }
       /** @description Missing, invalid, expired or revoked credentials */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
         headers: {
           [name: string]: unknown
         }
@@ -1617,6 +2314,686 @@ export interface operations {
       }
     }
   }
+  getMyTwoFactorStatus: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description TOTP, recovery codes left, passkeys */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TwoFactorStatus']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  beginTotpEnrolment: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordConfirmation']
+      }
+    }
+    responses: {
+      /** @description The secret, shown this once */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TotpEnrolment']
+        }
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  disableTotp: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordAndSecondFactor']
+      }
+    }
+    responses: {
+      /** @description TOTP is off */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  confirmTotpEnrolment: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TotpConfirmRequest']
+      }
+    }
+    responses: {
+      /** @description TOTP is on */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RecoveryCodes']
+        }
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  regenerateRecoveryCodes: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordAndSecondFactor']
+      }
+    }
+    responses: {
+      /** @description The new codes, shown this once */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RecoveryCodes']
+        }
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  beginPasskeyRegistration: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordConfirmation']
+      }
+    }
+    responses: {
+      /** @description Options for the browser */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PasskeyRegistrationOptions']
+        }
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  listMyPasskeys: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description My passkeys */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PasskeyList']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  addPasskey: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AddPasskeyRequest']
+      }
+    }
+    responses: {
+      /** @description Added */
+      201: {
+        headers: {
+          /** @description The new passkey */
+          Location?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Passkey']
+        }
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  removeMyPasskey: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Removed */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  renameMyPasskey: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RenamePasskeyRequest']
+      }
+    }
+    responses: {
+      /** @description Renamed */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Passkey']
+        }
+      }
+      /** @description Malformed JSON or not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body larger than the limit (64 KiB by default) */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Invalid fields; `errors` lists every one */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   listTasks: {
     parameters: {
       query?: {
@@ -1669,6 +3046,24 @@ export interface operations {
       }
       /** @description Invalid fields; `errors` lists every one */
       422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Too many searches, or filtered lists at once, by this user; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The list ran past its time limit, or the database is down; see Retry-After */
+      503: {
         headers: {
           [name: string]: unknown
         }
@@ -1730,6 +3125,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem']
         }
       }
+      /** @description The account holds the maximum number of tasks (code TASK_LIMIT_REACHED) */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
       /** @description Body larger than the limit (64 KiB by default) */
       413: {
         headers: {
@@ -1750,6 +3154,15 @@ export interface operations {
       }
       /** @description Invalid fields; `errors` lists every one */
       422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Too many task writes by this user in a short time; see Retry-After */
+      429: {
         headers: {
           [name: string]: unknown
         }
@@ -1899,6 +3312,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem']
         }
       }
+      /** @description Too many task writes by this user in a short time; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
     }
   }
   deleteTask: {
@@ -1941,6 +3363,15 @@ export interface operations {
       }
       /** @description Not found (or not yours) */
       404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Too many task writes by this user in a short time; see Retry-After */
+      429: {
         headers: {
           [name: string]: unknown
         }
@@ -2039,6 +3470,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem']
         }
       }
+      /** @description Too many task writes by this user in a short time; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
     }
   }
   toggleTaskCompletion: {
@@ -2123,6 +3563,15 @@ export interface operations {
       }
       /** @description Invalid fields; `errors` lists every one */
       422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Too many task writes by this user in a short time; see Retry-After */
+      429: {
         headers: {
           [name: string]: unknown
         }
