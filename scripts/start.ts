@@ -2,12 +2,23 @@
  * `npm start` (and `npm run dev` with --dev): the API and the web app together, one URL.
  * The web app (Next.js) serves the pages and proxies /api/* to the API, so the browser sees a
  * single origin. Builds the web app on first start. Ctrl-C stops both.
+ *
+ * The proxy's destination is given to the web app now, not read from its build, and the API must
+ * be the program listening there: a port already taken is refused. The API believes the client
+ * addresses the proxy reports only with a secret made for this run, so no other local process can
+ * pick the address its rate limits count.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { compiledDestinations, isServableBuild } from '../frontend/server/compiled-destinations'
+import { buildWebApp } from '../frontend/server/web-build'
+import { API, API_SERVER_JS, buildProblem, compile, WEB_SERVER, WEB_SERVER_JS } from './compiled.mjs'
 
 const dev = process.argv.includes('--dev')
+/** Production runs the API and the web app's server compiled, on plain node (decision 026); otherwise tsx runs their sources. */
+const production = !dev && process.env.NODE_ENV === 'production'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const frontend = `${root}frontend`
 const webPort = Number(process.env.WEB_PORT ?? 3000)
@@ -31,6 +42,18 @@ function run(name: string, args: string[], options: { cwd: string; env: Record<s
   })
   children.push(child)
   return child
+}
+
+/** Whether a program already accepts connections on 127.0.0.1:`port`. */
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
 }
 
 async function waitFor(url: string, what: string) {
@@ -70,33 +93,66 @@ process.on('SIGINT', () => void stop(0))
 process.on('SIGTERM', () => void stop(0))
 
 async function main() {
-  const env = { NEXT_TELEMETRY_DISABLED: '1', API_URL: `http://127.0.0.1:${apiPort}` }
-  if (!dev && !existsSync(`${frontend}/${process.env.NEXT_DIST_DIR ?? '.next'}/BUILD_ID`)) {
-    console.log('Building the web app (first start only; `npm run build` rebuilds it)…')
-    const build = spawnSync(process.execPath, [nextBin, 'build'], {
-      cwd: frontend,
-      stdio: 'inherit',
-      env: { ...process.env, ...env },
-    })
-    if (build.status !== 0) process.exit(build.status ?? 1)
+  const apiUrl = `http://127.0.0.1:${apiPort}`
+  const env = { NEXT_TELEMETRY_DISABLED: '1', API_URL: apiUrl }
+  // Whoever listens on the API's port gets every password the web app is sent.
+  if (await portInUse(apiPort)) {
+    throw new Error(
+      `Port ${apiPort} on 127.0.0.1 is already in use. The web app would send it every password and cookie: ` +
+        'stop that program (another Taskwell?) or choose another API_PORT.',
+    )
   }
-  run('The API', ['--import', 'tsx', ...(dev ? ['--watch'] : []), 'backend/src/server.ts'], {
+  const distDir = process.env.NEXT_DIST_DIR ?? '.next'
+  // Not only a missing build: one that failed or was killed half-way is rebuilt, never served.
+  if (!dev && !isServableBuild(`${frontend}/${distDir}`)) {
+    const stale = compiledDestinations(`${frontend}/${distDir}`)
+    console.log(
+      stale.length > 0
+        ? `Rebuilding the web app: its build proxies to ${stale.join(', ')}, fixed when it was built…`
+        : 'Building the web app (first start, or the last build did not finish; `npm run build` rebuilds it)…',
+    )
+    const status = buildWebApp(frontend, distDir)
+    if (status !== 0) process.exit(status)
+  }
+  // The web app's proof that a client address it reports is one it saw (http/client-ip.ts).
+  const proxySecret = process.env.TRUSTED_PROXY_SECRET ?? randomBytes(32).toString('base64url')
+  if (production) {
+    for (const unit of [API, WEB_SERVER]) {
+      const problem = buildProblem(unit)
+      if (!problem) continue
+      console.log(`Compiling ${unit.name} (${problem}; \`npm run build\` rebuilds it)…`)
+      const status = compile(unit)
+      if (status !== 0) process.exit(status)
+    }
+  }
+  const apiArgs = production
+    ? [API_SERVER_JS]
+    : ['--import', 'tsx', ...(dev ? ['--watch'] : []), 'backend/src/server.ts']
+  run('The API', apiArgs, {
     cwd: root,
     env: {
       PORT: String(apiPort),
       HOST: process.env.HOST ?? '127.0.0.1', // only the web app's proxy talks to it
       PUBLIC_URL: webUrl,
-      TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? '127.0.0.1,::1', // the proxy's X-Forwarded-For
+      TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? '127.0.0.1,::1', // the proxy's X-Forwarded-For…
+      TRUSTED_PROXY_SECRET: proxySecret, // …when it carries this, which other local programs cannot
     },
   })
-  await waitFor(`http://127.0.0.1:${apiPort}/healthz`, 'The API')
-  // Production: our own server around Next (frontend/server.ts) sets X-Forwarded-For from the
-  // socket. Development: plain `next dev`, whose proxy passes a client's X-Forwarded-For on.
+  await waitFor(`${apiUrl}/healthz`, 'The API')
+  // Production: our own server around Next (frontend/server.ts) proxies /api/* to API_URL,
+  // setting X-Forwarded-For from the socket and vouching for it with the secret. Development:
+  // plain `next dev`, whose proxy sends no secret, so the API counts every client as 127.0.0.1.
   if (dev) run('The web app', [nextBin, 'dev', '-p', String(webPort)], { cwd: frontend, env })
   else
-    run('The web app', ['--import', 'tsx', 'server.ts'], {
+    run('The web app', production ? [WEB_SERVER_JS] : ['--import', 'tsx', 'server.ts'], {
       cwd: frontend,
-      env: { ...env, PORT: String(webPort), NODE_ENV: 'production' },
+      env: {
+        ...env,
+        PORT: String(webPort),
+        NODE_ENV: 'production',
+        PUBLIC_URL: webUrl,
+        TRUSTED_PROXY_SECRET: proxySecret,
+      },
     })
   await waitFor(`http://127.0.0.1:${webPort}/signin`, 'The web app')
   console.log(`\n  Taskwell is ready: open ${webUrl}\n  (API reference: ${webUrl}/api/docs; Ctrl-C stops both)\n`)

@@ -1,0 +1,171 @@
+/**
+ * `npm run test:start`: the real `npm start` (scripts/start.ts, real `next build`, real API) on a
+ * build folder of its own (.next-start-test) and ports the OS picks, with NODE_ENV=development
+ * exported as many developers have it. A first start comes up; a start killed in the middle of
+ * its build leaves a folder that looks built (a BUILD_ID) and the next start rebuilds it instead
+ * of crashing on its missing files. About a minute: three builds.
+ */
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { freePort } from '../backend/testkit/free-port.js'
+import { BUILD_COMPLETE_FILE } from '../frontend/server/web-build'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const DIST = '.next-start-test'
+const DIST_PATH = join(ROOT, 'frontend', DIST)
+const dataDir = mkdtempSync(join(tmpdir(), 'taskwell-start-test-'))
+const started: ChildProcess[] = []
+
+type Start = { child: ChildProcess; output: () => string; exited: Promise<number | null>; webPort: number }
+
+/** `npm start` as a shell with NODE_ENV=development exported runs it, in a process group of its own. */
+async function start(extraEnv: Record<string, string> = {}): Promise<Start> {
+  const webPort = await freePort()
+  const apiPort = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      NODE_ENV: 'development',
+      WEB_PORT: String(webPort),
+      API_PORT: String(apiPort),
+      DATA_DIR: dataDir,
+      NEXT_DIST_DIR: DIST,
+      LOG_LEVEL: 'warn',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...extraEnv,
+    },
+  })
+  started.push(child)
+  let output = ''
+  child.stdout?.on('data', (d) => {
+    output += d
+  })
+  child.stderr?.on('data', (d) => {
+    output += d
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return { child, output: () => output, exited, webPort }
+}
+
+/** Signals the whole group: start.ts, the build or the servers it started. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal)
+  } catch {
+    // already gone
+  }
+}
+
+async function until(what: string, check: () => boolean, s: Start, timeoutMs: number, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (s.child.exitCode !== null) assert.fail(`npm start exited (${s.child.exitCode}) before ${what}:\n${s.output()}`)
+    if (Date.now() > deadline) assert.fail(`no ${what} within ${timeoutMs} ms:\n${s.output()}`)
+    await sleep(everyMs)
+  }
+}
+
+async function stop(s: Start) {
+  killGroup(s.child, 'SIGTERM')
+  const timer = setTimeout(() => killGroup(s.child, 'SIGKILL'), 15_000)
+  await s.exited
+  clearTimeout(timer)
+}
+
+/** It comes up and serves the sign-in page. */
+async function expectReady(s: Start) {
+  await until('"Taskwell is ready"', () => /Taskwell is ready/.test(s.output()), s, 150_000)
+  const res = await fetch(`http://127.0.0.1:${s.webPort}/signin`)
+  assert.equal(res.status, 200)
+  assert.match(await res.text(), /<html/i)
+}
+
+after(() => {
+  for (const child of started) killGroup(child, 'SIGKILL')
+  rmSync(DIST_PATH, { recursive: true, force: true })
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+describe('npm start with NODE_ENV=development exported', { timeout: 300_000 }, () => {
+  it('builds the web app on a first start and serves it', async () => {
+    rmSync(DIST_PATH, { recursive: true, force: true })
+    const s = await start()
+    await expectReady(s)
+    assert.match(s.output(), /Building the web app/)
+    assert.ok(existsSync(join(DIST_PATH, BUILD_COMPLETE_FILE)), 'the finished build is marked')
+    await stop(s)
+  })
+
+  it('rebuilds a build that was killed half-way instead of serving it', async () => {
+    rmSync(DIST_PATH, { recursive: true, force: true })
+    const first = await start()
+    // BUILD_ID is written before the pages are: the folder now looks built, and is not.
+    await until('a BUILD_ID', () => existsSync(join(DIST_PATH, 'BUILD_ID')), first, 150_000, 10)
+    killGroup(first.child, 'SIGKILL')
+    await first.exited
+    assert.ok(existsSync(join(DIST_PATH, 'BUILD_ID')), 'the killed build left a BUILD_ID')
+    assert.ok(!existsSync(join(DIST_PATH, BUILD_COMPLETE_FILE)), 'a killed build is not marked finished')
+
+    const second = await start()
+    await expectReady(second)
+    assert.match(second.output(), /Building the web app/, 'the partial build was rebuilt')
+    await stop(second)
+
+    // A finished build is not built again.
+    const third = await start()
+    await expectReady(third)
+    assert.doesNotMatch(third.output(), /Building the web app/)
+    await stop(third)
+  })
+
+  it('with NODE_ENV=production runs the API and the web server compiled, on plain node', async () => {
+    const s = await start({
+      NODE_ENV: 'production',
+      DATA_DIR: mkdtempSync(join(dataDir, 'production-')),
+      BETTER_AUTH_SECRET: 'start-test-secret-0123456789abcdefghijkl',
+      MAIL_OUTBOX_IN_PRODUCTION: 'true',
+    })
+    await expectReady(s)
+    const children = childCommandLines(s.child.pid as number)
+    assert.equal(children.length, 2, children.join('\n'))
+    assert.ok(
+      children.some((c) => c.endsWith('backend/dist/server.js')),
+      children.join('\n'),
+    )
+    assert.ok(
+      children.some((c) => c.endsWith('frontend/dist-server/server.js')),
+      children.join('\n'),
+    )
+    for (const c of children)
+      assert.doesNotMatch(c, /tsx|\.ts\b/, 'no TypeScript loader: a .ts file could not even load')
+    const health = await fetch(`http://127.0.0.1:${s.webPort}/api/docs`)
+    assert.equal(health.status, 200, 'the web server proxies to the API')
+    await stop(s)
+  })
+})
+
+/** The command lines (argv joined by spaces) of the processes whose parent is `pid`. */
+function childCommandLines(pid: number): string[] {
+  const lines: string[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid === pid) lines.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' '))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return lines
+}
