@@ -4,7 +4,18 @@
  * requires that); the columns themselves are snake_case.
  */
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, index, integer, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
@@ -152,6 +163,41 @@ export type TaskRow = typeof task.$inferSelect
 export const taskListVersion = pgTable('task_list_version', {
   userId: text('user_id').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull(),
+})
+
+/**
+ * The live-sync feed of each user (API.md "Live sync", decision 030): one row per change, written
+ * by triggers on `task` and `user` in the transaction that makes the change (migration 0007), so a
+ * write by any route, instance or operator is never missed and a rolled-back one leaves nothing.
+ * `position` is the event's id in the user's sequence; `task` is the task row as stored (column
+ * names), turned into the API's shape by the same serializer as GET. Kept for replay
+ * (SYNC_REPLAY_SECONDS, SYNC_REPLAY_MAX_EVENTS) and then pruned by the cleanup job. No foreign key:
+ * a deleted user's `task.deleted` and `account.deleted` outlive the user.
+ */
+export const syncEvent = pgTable(
+  'sync_event',
+  {
+    userId: text('user_id').notNull(),
+    position: bigint('position', { mode: 'number' }).notNull(),
+    kind: text('kind').notNull(),
+    taskId: text('task_id'),
+    task: jsonb('task'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 })
+      .notNull()
+      .default(sql`clock_timestamp()`),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.position] }), index('sync_event_created_idx').on(t.createdAt)],
+)
+
+/**
+ * Each user's newest live-sync position: microseconds by the database's clock and always at least
+ * one more than before, taken under this row's lock, which the writing transaction holds until it
+ * commits, so a user's positions are in the commit order of the writes (decision 030). Outlives
+ * pruned events, so the newest position is known even when no event is kept.
+ */
+export const syncPosition = pgTable('sync_position', {
+  userId: text('user_id').primaryKey(),
+  position: bigint('position', { mode: 'number' }).notNull(),
 })
 
 /**
