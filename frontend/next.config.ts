@@ -10,6 +10,9 @@ import { PHASE_DEVELOPMENT_SERVER } from 'next/constants'
 const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:4000'
 const isProduction = process.env.NODE_ENV === 'production'
 
+/** Longer than the longest quiet spell of a live-sync stream (a 60 s heartbeat). */
+export const DEV_PROXY_TIMEOUT_MS = 120_000
+
 // No 'unsafe-eval' in production. Next's inline bootstrap scripts need 'unsafe-inline'
 // unless every page is rendered per request with a nonce.
 const contentSecurityPolicy = [
@@ -34,6 +37,10 @@ export default function nextConfig(phase: string): NextConfig {
     // No page uses next/image; its optimizer (/_next/image) would fetch any path of ours,
     // /api/* included, on a stranger's behalf.
     images: { unoptimized: true },
+    // `next dev` proxies /api/* (below) with a 30 s idle timeout by default, which would cut a live-sync
+    // stream whose heartbeats are further apart (SYNC_HEARTBEAT_SECONDS may be up to 60). Next's
+    // `compress` leaves the stream alone: the API sends it `Cache-Control: no-transform`.
+    experimental: { proxyTimeout: DEV_PROXY_TIMEOUT_MS },
     async rewrites() {
       return phase === PHASE_DEVELOPMENT_SERVER ? [{ source: '/api/:path*', destination: `${apiUrl}/api/:path*` }] : []
     },

@@ -4,7 +4,14 @@
  * stranger listening where an API used to be): where requests go, what they carry, what the
  * browser gets back.
  */
-import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http'
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApiProxy, isApiPath, PROXY_SECRET_HEADER } from './api-proxy'
@@ -136,6 +143,97 @@ describe('the /api proxy', () => {
     expect(status).toBe(201)
     expect(api.seen[0]?.body.length).toBe(body.length)
     expect(api.seen[0]?.headers['transfer-encoding']).toBe('chunked')
+  })
+})
+
+/**
+ * An API with one live-sync stream: headers and `ready` at once, then each event written when the
+ * test says (`send`), and the end when it says (`end`); always with the API's SSE headers.
+ */
+async function fakeStreamApi() {
+  let stream: ServerResponse | null = null
+  const server = createServer((_req, res) => {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    })
+    res.write('retry: 2000\n\nevent: ready\nid: 1\ndata: {"heartbeat_seconds":15}\n\n')
+    stream = res
+  })
+  const url = await listen(server)
+  return {
+    url,
+    send: (text: string) => stream?.write(text),
+    end: () => stream?.end(),
+  }
+}
+
+/** Reads a proxied response chunk by chunk: `next()` resolves with what has arrived since the last call, as soon as anything has. */
+function readChunks(url: string, headers: Record<string, string>) {
+  const received: string[] = []
+  let wake: (() => void) | null = null
+  const answer = new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(url, { headers, agent: false }, (res) => {
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        received.push(chunk)
+        wake?.()
+      })
+      res.on('close', () => wake?.())
+      resolve(res)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+  return {
+    answer,
+    async next(): Promise<string> {
+      if (received.length === 0) await new Promise<void>((resolve) => (wake = resolve))
+      wake = null
+      return received.splice(0).join('')
+    },
+  }
+}
+
+describe('the /api proxy and a live-sync stream', () => {
+  it('passes each event on as it is written, not at the end, and never compressed', async () => {
+    const api = await fakeStreamApi()
+    const web = await webServer(api.url)
+    const reader = readChunks(`${web}/api/u1/events/stream`, {
+      accept: 'text/event-stream',
+      'accept-encoding': 'gzip, deflate, br',
+    })
+    const res = await reader.answer
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8')
+    expect(res.headers['content-encoding']).toBeUndefined()
+    expect(res.headers['content-length']).toBeUndefined()
+    // The API has written only `ready` and keeps the stream open: it must be here already.
+    expect(await reader.next()).toContain('event: ready\nid: 1\n')
+    api.send('event: task.deleted\nid: 2\ndata: {"id":"t1"}\n\n')
+    expect(await reader.next()).toBe('event: task.deleted\nid: 2\ndata: {"id":"t1"}\n\n')
+    api.send(': ping\n\n')
+    expect(await reader.next()).toBe(': ping\n\n')
+    api.end()
+  })
+
+  it('does not time a stream out once it has answered, however long between events', async () => {
+    const api = await fakeStreamApi()
+    // A proxy that gives the API 100 ms to answer: a normal request quiet for longer is cut (504).
+    const web = await listen(
+      createWebServer({
+        pages: (_req, res) => res.end('a page'),
+        api: createApiProxy({ target: api.url, timeoutMs: 100 }),
+        publicUrl: 'http://localhost:3000',
+      }),
+    )
+    const reader = readChunks(`${web}/api/u1/events/stream`, { accept: 'text/event-stream' })
+    expect(await reader.next()).toContain('event: ready')
+    await new Promise((resolve) => setTimeout(resolve, 400)) // four timeouts of silence
+    api.send('event: tasks.changed\nid: 3\ndata: {}\n\n')
+    expect(await reader.next()).toBe('event: tasks.changed\nid: 3\ndata: {}\n\n')
+    api.end()
   })
 })
 

@@ -32,6 +32,10 @@ const HOP_BY_HOP = new Set([
 /** How long the API may take to answer: as long as it lets a request run (its requestTimeout). */
 const UPSTREAM_TIMEOUT_MS = 30_000
 
+/** A live-sync stream (API.md "Live sync"): open for hours, quiet for up to a heartbeat at a time. */
+export const isEventStream = (contentType: string | string[] | undefined): boolean =>
+  /^text\/event-stream\b/i.test(String(contentType ?? ''))
+
 /** Whether a request target (`req.url`) is the API's: `/api`, `/api/…` or `/api?…`. */
 export function isApiPath(url: string | undefined): boolean {
   return url !== undefined && /^\/api(?:[/?]|$)/.test(url)
@@ -67,6 +71,13 @@ export function createApiProxy({ target, secret, timeoutMs = UPSTREAM_TIMEOUT_MS
     })
     upstream.on('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, withoutHopByHop(answer.headers))
+      if (isEventStream(answer.headers['content-type'])) {
+        // The timeout bounds the wait for an answer; a stream that has answered lives as long as
+        // the API keeps it (its heartbeats may be a minute apart). Headers go now, each event as
+        // it comes (pipe writes every chunk at once; nothing here compresses or buffers).
+        upstream.setTimeout(0)
+        res.flushHeaders()
+      }
       answer.pipe(res)
       answer.on('error', () => res.destroy())
     })
