@@ -598,10 +598,93 @@ export interface paths {
     patch: operations['toggleTaskCompletion']
     trace?: never
   }
+  '/api/{user_id}/events/stream': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Live sync: my task changes and the end of my session, as Server-Sent Events
+     * @description One long-lived stream per client (an `EventSource`; the session cookie, or a bearer access or session token — never a token in the query string).
+     *
+     *     Each event has an `event:` line, an `id:` line and one `data:` line holding a JSON object; the `data` of each event is the component named in `SyncEvent` (`SyncReadyData`, `SyncTaskData`, …).
+     *
+     *     `ready` comes first; its id is the position the stream continues from. Resume with `Last-Event-ID` (or `last_event_id`): the events after it are replayed once, or `resync` says to refetch.
+     *
+     *     A comment line (`: ping`) follows each `heartbeat_seconds` of silence. `session.revoked`, `account.deleted` and `token.expired` end the stream.
+     *
+     *     At most SYNC_MAX_STREAMS_PER_USER streams per user (429) and SYNC_MAX_STREAMS in all (503) on each server.
+     */
+    get: operations['streamMyEvents']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
   schemas: {
+    /** @description The first event of every stream; its `id:` is the position it continues from */
+    SyncReadyData: {
+      user_id: string
+      heartbeat_seconds: number
+      /**
+       * Format: date-time
+       * @description When the stream ends with `token.expired`: the access token's `exp`, or the session's end for a cookie or session token
+       */
+      expires_at: string
+    }
+    /** @description `task.created` and `task.updated`: the task as GET returns it after the write */
+    SyncTaskData: {
+      task: components['schemas']['Task']
+    }
+    Task: {
+      id: string
+      user_id: string
+      title: string
+      description: string
+      completed: boolean
+      /** @enum {string} */
+      priority: 'low' | 'medium' | 'high'
+      tags: string[]
+      /** Format: date-time */
+      due_at: string | null
+      /** Format: date-time */
+      completed_at: string | null
+      /** Format: date-time */
+      created_at: string
+      /** Format: date-time */
+      updated_at: string
+    }
+    /** @description `task.deleted`: the id of the deleted task */
+    SyncTaskDeletedData: {
+      id: string
+    }
+    /** @description `tasks.changed`: tasks changed in a way not sent task by task (operator SQL, a restore); refetch */
+    SyncTasksChangedData: Record<string, never>
+    /** @description `resync`: the server cannot prove nothing was missed; refetch, then apply the events that follow. `unknown_position`: the id was malformed, unknown, in the future or not yours; `too_old`: its events are no longer kept; `interrupted`: the database was unreachable */
+    SyncResyncData: {
+      /** @enum {string} */
+      reason: 'unknown_position' | 'too_old' | 'interrupted'
+    }
+    /** @description `session.revoked`, the stream's last event: `signed_out` (this session signed out), `revoked` (ended from another session, or by the session cap), `password_changed`, `password_reset` */
+    SyncSessionRevokedData: {
+      /** @enum {string} */
+      reason: 'signed_out' | 'revoked' | 'password_changed' | 'password_reset'
+    }
+    /** @description `account.deleted`, the stream's last event: the user was deleted */
+    SyncAccountDeletedData: Record<string, never>
+    /** @description `token.expired`, the stream's last event: the credential that opened it expired; reconnect with a fresh one and `Last-Event-ID` */
+    SyncTokenExpiredData: {
+      /** Format: date-time */
+      expires_at: string
+    }
     Status: {
       /** @enum {string} */
       status: 'ok'
@@ -1019,24 +1102,6 @@ export interface components {
       /** @description Pass as `cursor` for the next page; null at the end */
       next_cursor: string | null
     }
-    Task: {
-      id: string
-      user_id: string
-      title: string
-      description: string
-      completed: boolean
-      /** @enum {string} */
-      priority: 'low' | 'medium' | 'high'
-      tags: string[]
-      /** Format: date-time */
-      due_at: string | null
-      /** Format: date-time */
-      completed_at: string | null
-      /** Format: date-time */
-      created_at: string
-      /** Format: date-time */
-      updated_at: string
-    }
     TaskInput: {
       /** @example Buy milk */
       title: string
@@ -1088,6 +1153,71 @@ export interface components {
       /** @description Set completion to this; left out, the completion flips */
       completed?: boolean
     }
+    /** @description One Server-Sent Event of GET /api/{user_id}/events/stream: its `event:` and `id:` lines, and its `data:` line's JSON */
+    SyncEvent:
+      | {
+          /** @enum {string} */
+          event: 'ready'
+          /** @description Opaque position; resume after it with Last-Event-ID */
+          id: string
+          data: components['schemas']['SyncReadyData']
+        }
+      | {
+          /** @enum {string} */
+          event: 'task.created'
+          /** @description Opaque position; resume after it with Last-Event-ID */
+          id: string
+          data: components['schemas']['SyncTaskData']
+        }
+      | {
+          /** @enum {string} */
+          event: 'task.updated'
+          /** @description Opaque position; resume after it with Last-Event-ID */
+          id: string
+          data: components['schemas']['SyncTaskData']
+        }
+      | {
+          /** @enum {string} */
+          event: 'task.deleted'
+          /** @description Opaque position; resume after it with Last-Event-ID */
+          id: string
+          data: components['schemas']['SyncTaskDeletedData']
+        }
+      | {
+          /** @enum {string} */
+          event: 'tasks.changed'
+          /** @description Opaque position; resume after it with Last-Event-ID */
+          id: string
+          data: components['schemas']['SyncTasksChangedData']
+        }
+      | {
+          /** @enum {string} */
+          event: 'resync'
+          /** @description Opaque position; resume after it with Last-Event-ID */
+          id: string
+          data: components['schemas']['SyncResyncData']
+        }
+      | {
+          /** @enum {string} */
+          event: 'session.revoked'
+          /** @description Opaque position; resume after it with Last-Event-ID */
+          id: string
+          data: components['schemas']['SyncSessionRevokedData']
+        }
+      | {
+          /** @enum {string} */
+          event: 'account.deleted'
+          /** @description Opaque position; resume after it with Last-Event-ID */
+          id: string
+          data: components['schemas']['SyncAccountDeletedData']
+        }
+      | {
+          /** @enum {string} */
+          event: 'token.expired'
+          /** @description Opaque position; resume after it with Last-Event-ID */
+          id: string
+          data: components['schemas']['SyncTokenExpiredData']
+        }
   }
   responses: never
   parameters: never
@@ -3572,6 +3702,73 @@ export interface operations {
       }
       /** @description Too many task writes by this user in a short time; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  streamMyEvents: {
+    parameters: {
+      query?: {
+        /** @description The position to resume after, for a new EventSource (e.g. a tab taking over). The `Last-Event-ID` header wins over it. Any id is accepted: one that cannot be resumed gets `resync`, never a 4xx */
+        last_event_id?: string
+      }
+      header?: {
+        /** @description The id of the last event received (EventSource sends it when it reconnects) */
+        'last-event-id'?: string
+      }
+      path: {
+        /** @description The caller's user id */
+        user_id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description The stream: `retry:`, then `ready`, then the events as they happen */
+      200: {
+        headers: {
+          'Cache-Control'?: string
+          'X-Accel-Buffering'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'text/event-stream': components['schemas']['SyncEvent']
+        }
+      }
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Authenticated but not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A dependency is down; see Retry-After */
+      503: {
         headers: {
           [name: string]: unknown
         }
