@@ -35,6 +35,12 @@ export type Database = {
   /** The pg pool; undefined for PGlite. */
   pool: pg.Pool | undefined
   pglite: PGlite | undefined
+  /**
+   * PGlite's LISTEN, in-process or relayed from its worker thread: calls `onNotify` with each
+   * payload NOTIFYed on `channel` once its transaction committed; resolves to a function that stops.
+   * Undefined on PostgreSQL, where a listener holds a connection of its own on `directUrl`.
+   */
+  listen: ((channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>) | undefined
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -75,11 +81,11 @@ export async function openDb(options: OpenDbOptions): Promise<Database> {
   // pg_trgm backs the task search index; PGlite loads extensions explicitly.
   const pglite = new PGlite({ dataDir: options.dataDir, loadDataDir: options.snapshot, extensions: { pg_trgm } })
   await pglite.waitReady
-  return pgliteDatabase(pglite, pglite)
+  return pgliteDatabase(pglite, pglite, (channel, onNotify) => pglite.listen(channel, onNotify))
 }
 
 /** A PGlite, or the worker's PGlite-shaped client, as a Database; `pglite` only when in-process. */
-function pgliteDatabase(client: PGlite, pglite: PGlite | undefined): Database {
+function pgliteDatabase(client: PGlite, pglite: PGlite | undefined, listen: NonNullable<Database['listen']>): Database {
   const db = drizzlePglite({ client, schema }) as unknown as Db
   return {
     db,
@@ -89,6 +95,7 @@ function pgliteDatabase(client: PGlite, pglite: PGlite | undefined): Database {
     applicationName: undefined,
     pool: undefined,
     pglite,
+    listen,
     ping: async () => {
       await client.query('select 1')
     },
@@ -99,7 +106,8 @@ function pgliteDatabase(client: PGlite, pglite: PGlite | undefined): Database {
 async function openPgliteInWorker(options: OpenDbOptions): Promise<Database> {
   if (options.snapshot) throw new Error('a PGlite snapshot is loaded in-process only')
   // Drizzle's PGlite driver uses query() and transaction(), which the worker's client mirrors.
-  return pgliteDatabase((await openWorkerPglite(options.dataDir)) as unknown as PGlite, undefined)
+  const worker = await openWorkerPglite(options.dataDir)
+  return pgliteDatabase(worker as unknown as PGlite, undefined, worker.listen)
 }
 
 function openPg(url: string, options: OpenDbOptions): Database {
@@ -127,6 +135,7 @@ function openPg(url: string, options: OpenDbOptions): Database {
     applicationName: options.applicationName,
     pool,
     pglite: undefined,
+    listen: undefined,
     ping: async () => {
       await db.execute(sql`select 1`)
     },

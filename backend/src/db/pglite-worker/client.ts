@@ -6,7 +6,7 @@
  * itself, a transaction runs whole before any statement after it starts.
  */
 import { Worker } from 'node:worker_threads'
-import type { Request, Response, ThreadOptions } from './messages.js'
+import type { Notification, Request, Response, ThreadOptions } from './messages.js'
 
 type QueryOptions = { rowMode?: 'array' | 'object'; parsers?: Record<string, unknown> }
 type Waiting = { resolve: (value: unknown) => void; reject: (err: unknown) => void }
@@ -34,8 +34,14 @@ export async function openWorkerPglite(dataDir: string | undefined) {
   let lastId = 0
   let gone: Error | undefined
 
+  const listeners = new Map<string, Set<(payload: string) => void>>()
+
   const ready = new Promise<void>((resolve, reject) => waiting.set(0, { resolve: () => resolve(), reject }))
-  worker.on('message', (answer: Response) => {
+  worker.on('message', (answer: Response | Notification) => {
+    if ('kind' in answer) {
+      for (const listener of listeners.get(answer.channel) ?? []) listener(answer.payload)
+      return
+    }
     const call = waiting.get(answer.id)
     if (!call) return
     waiting.delete(answer.id)
@@ -93,6 +99,22 @@ export async function openWorkerPglite(dataDir: string | undefined) {
         await query('COMMIT')
         return result
       }),
+    /**
+     * Calls `onNotify` with each payload NOTIFYed on `channel` (the live-sync relay); resolves to
+     * a function that stops it. The thread keeps listening: a channel costs it nothing.
+     */
+    listen: async (channel: string, onNotify: (payload: string) => void) => {
+      let channelListeners = listeners.get(channel)
+      if (!channelListeners) {
+        channelListeners = new Set()
+        listeners.set(channel, channelListeners)
+        await inTurn(() => send({ kind: 'listen', channel }))
+      }
+      channelListeners.add(onNotify)
+      return async () => {
+        channelListeners.delete(onNotify)
+      }
+    },
     /** Closes PGlite in its thread (so a data directory is left whole), then the thread. */
     close: async () => {
       if (!gone) await inTurn(() => send({ kind: 'close' }))

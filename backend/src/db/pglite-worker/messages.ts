@@ -11,8 +11,13 @@ export type Request = { id: number } & (
       rawTypes?: number[] | undefined
     }
   | { kind: 'exec'; text: string }
+  /** Relays the channel's notifications to the API's thread (as `Notification`s), from now on. */
+  | { kind: 'listen'; channel: string }
   | { kind: 'close' }
 )
+
+/** A NOTIFY the database's thread received on a channel it listens to (id-less: nobody waits for it). */
+export type Notification = { kind: 'notification'; channel: string; payload: string }
 
 /** `id` 0 answers the start-up: ready, or why not. */
 export type Response = {

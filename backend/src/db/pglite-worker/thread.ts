@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import type { Request, Response, ThreadOptions } from './messages.js'
+import type { Notification, Request, Response, ThreadOptions } from './messages.js'
 
 const port = parentPort
 if (!port) throw new Error('pglite-worker/thread.ts runs as a worker thread')
@@ -29,6 +29,14 @@ async function answer(request: Request): Promise<unknown> {
     }
     case 'exec':
       return (await pglite.exec(request.text)).map(({ rows, fields, affectedRows }) => ({ rows, fields, affectedRows }))
+    case 'listen': {
+      const { channel } = request
+      // PGlite calls back once a statement (a commit) has delivered the notification.
+      await pglite.listen(channel, (payload) => {
+        port?.postMessage({ kind: 'notification', channel, payload } satisfies Notification)
+      })
+      return null
+    }
     case 'close':
       await pglite.close()
       return null
