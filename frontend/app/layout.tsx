@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { AuthProvider } from '@/components/auth-provider'
+import { LiveSyncProvider } from '@/components/live-sync/live-sync-provider'
 import { SiteHeader } from '@/components/site-header'
 import './globals.css'
 
@@ -23,8 +24,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-dvh bg-slate-50 font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <AuthProvider>
-          <SiteHeader />
-          <main className="mx-auto w-full max-w-3xl px-4 pt-6 pb-16 sm:px-6">{children}</main>
+          <LiveSyncProvider>
+            <SiteHeader />
+            <main className="mx-auto w-full max-w-3xl px-4 pt-6 pb-16 sm:px-6">{children}</main>
+          </LiveSyncProvider>
         </AuthProvider>
       </body>
     </html>

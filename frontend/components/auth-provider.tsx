@@ -6,8 +6,10 @@
  * cookie cannot fix — e.g. a sign-out in another tab — signs this tab out too.
  */
 import { usePathname, useRouter } from 'next/navigation'
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react'
 import { ApiError, onUnauthorized, setAccessToken } from '@/lib/api'
+import { announceSessionEnd } from '@/lib/live-sync/browser'
+import type { EndReason } from '@/lib/live-sync/events'
 import * as session from '@/lib/session-api'
 import type { AuthResult, MfaRequired, SecondFactorProof, SignUpInput, User } from '@/lib/types'
 
@@ -27,8 +29,18 @@ type AuthContextValue = {
   /** Signs in too, unless the API wants the address verified first (`verificationRequired`). */
   signUp(input: SignUpInput): Promise<{ verificationRequired: boolean }>
   signOut(): Promise<void>
-  /** Forgets the session in this tab without asking the API, for when it has already ended it (account deleted, password reset). */
-  forgetSession(): void
+  /**
+   * Forgets the session in this tab without asking the API, for when it has already ended it
+   * (account deleted, password reset); the browser's other tabs are told why.
+   */
+  forgetSession(reason?: EndReason): void
+  /**
+   * The live stream said the session ended elsewhere: forget it here. False when this tab is
+   * already leaving on purpose (its own sign-out), so the caller shows nothing.
+   */
+  sessionEnded(): boolean
+  /** The session was ended by live sync; whoever called sessionEnded is taking the tab to sign-in. */
+  ended: boolean
   /** Reloads the user from /api/me (e.g. after the address was verified). */
   refreshUser(): Promise<void>
   /** Takes a user the API just returned (e.g. after a name change). */
@@ -42,6 +54,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<Status>('loading')
   // A sign-out the user asked for goes to plain /signin, not "sign in to come back here".
   const [deliberate, setDeliberate] = useState(false)
+  const leaving = useRef(false)
+  const [ended, setEnded] = useState(false)
 
   const signedOut = useCallback(() => {
     setAccessToken(null)
@@ -71,6 +85,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const accept = useCallback((result: AuthResult) => {
     setDeliberate(false)
+    setEnded(false)
+    leaving.current = false
     setAccessToken(result.token)
     setUser(result.user)
     setStatus('signed-in')
@@ -103,20 +119,31 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       deliberate,
       signOut: async () => {
         setDeliberate(true)
+        leaving.current = true
+        announceSessionEnd('local')
         try {
           await session.signOut()
         } finally {
           signedOut()
         }
       },
-      forgetSession: () => {
+      forgetSession: (reason = 'local') => {
         setDeliberate(true)
+        leaving.current = true
+        announceSessionEnd(reason)
         signedOut()
       },
+      sessionEnded: () => {
+        if (leaving.current) return false
+        setEnded(true)
+        signedOut()
+        return true
+      },
+      ended,
       refreshUser,
       replaceUser: setUser,
     }),
-    [user, status, deliberate, accept, signedOut, refreshUser],
+    [user, status, deliberate, ended, accept, signedOut, refreshUser],
   )
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
@@ -133,14 +160,14 @@ export function useAuth(): AuthContextValue {
  * `leaving`: the page is signing out (or deleting the account) and goes somewhere itself.
  */
 export function useRequireUser(leaving = false): User | null {
-  const { user, status, deliberate } = useAuth()
+  const { user, status, deliberate, ended } = useAuth()
   const router = useRouter()
   const pathname = usePathname()
   useEffect(() => {
-    if (status !== 'signed-out' || leaving) return
+    if (status !== 'signed-out' || leaving || ended) return
     if (deliberate) return router.replace('/signin')
     const back = `${pathname}${window.location.search}`
     router.replace(`/signin?next=${encodeURIComponent(back)}`)
-  }, [status, deliberate, pathname, router, leaving])
+  }, [status, deliberate, pathname, router, leaving, ended])
   return status === 'signed-in' ? user : null
 }

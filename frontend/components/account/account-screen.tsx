@@ -39,7 +39,7 @@ export function AccountScreen() {
 
   function handleDeleted(user: User) {
     setLeaving({ user, because: 'deleted' })
-    forgetSession() // the API has ended the session and cleared its cookie
+    forgetSession('account_deleted') // the API has ended the session and cleared its cookie
     router.replace('/signin?deleted=1')
   }
 

@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { useSearchParams } from 'next/navigation'
-import { type FormEvent, type ReactNode, Suspense, useState } from 'react'
+import { type FormEvent, type ReactNode, Suspense, useEffect, useState } from 'react'
 import { AuthCard, AuthFormSkeleton, linkClass } from '@/components/auth/auth-card'
 import { EmailField } from '@/components/auth/email-field'
 import { PasskeySignIn } from '@/components/auth/passkey-sign-in'
@@ -17,6 +17,7 @@ import { FormAlert } from '@/components/ui/form-alert'
 import { FormStatus } from '@/components/ui/form-status'
 import { useApiForm } from '@/components/ui/use-api-form'
 import { useFocusOnMount } from '@/components/ui/use-focus-on-mount'
+import { endedMessage } from '@/lib/live-sync/events'
 import type { MfaRequired } from '@/lib/types'
 
 /** Said on the password step when the second step's `mfa_token` ended (expired, or its 3rd wrong code). */
@@ -109,7 +110,13 @@ function PasswordStep({
   const [unverified, setUnverified] = useState<string>()
   const [shownNotice, setShownNotice] = useState(notice)
   const [note, setNote] = useState<string>() // e.g. "Passkey sign-in was cancelled."
-  const deleted = useSearchParams().get('deleted') === '1'
+  const params = useSearchParams()
+  const deleted = params.get('deleted') === '1'
+  // Why the session ended (live sync, `?ended=`): put into the live region after it is on the
+  // page, so screen readers read it out rather than find it already there.
+  const endedReason = params.get('ended')
+  const [ended, setEnded] = useState<string>()
+  useEffect(() => setEnded(endedMessage(endedReason)), [endedReason])
   // Signed in: useAfterAuth takes us on; the button says "Signing in…" until then.
   const busy = pending || status === 'signed-in'
   useFocusOnMount(() => form.current?.elements.namedItem('password') as HTMLElement | null, returning)
@@ -120,6 +127,7 @@ function PasswordStep({
     setAlert(undefined)
     setShownNotice(undefined)
     setNote(undefined)
+    setEnded(undefined)
     setUnverified(undefined)
     const missing: Partial<Record<(typeof FIELDS)[number], string>> = {}
     if (!email.trim()) missing.email = 'Enter your email address'
@@ -151,7 +159,10 @@ function PasswordStep({
   return (
     <>
       <form ref={form} noValidate onSubmit={handleSubmit} className="space-y-5">
-        <FormStatus message={note ?? (deleted ? DELETED : undefined)} tone={note ? 'neutral' : 'success'} />
+        <FormStatus
+          message={note ?? (deleted ? DELETED : ended)}
+          tone={note || (!deleted && ended) ? 'neutral' : 'success'}
+        />
         <FormAlert message={alert ?? shownNotice} />
         {unverified ? <ResendVerification email={unverified} /> : null}
         <EmailField value={email} onChange={onInput('email', setEmail)} error={errors.email} />

@@ -46,6 +46,7 @@ export function TaskEditForm({
   onSaved,
   onDelete,
   onGone,
+  remote = null,
 }: {
   task: Task
   tasks: TasksApi
@@ -53,6 +54,8 @@ export function TaskEditForm({
   onSaved: (task: Task) => void
   onDelete: (task: Task) => void
   onGone: () => void
+  /** The task as last changed elsewhere (live sync); taken at once unless the form has unsaved input. */
+  remote?: Task | null
 }) {
   const [task, setTask] = useState(initial)
   const [values, setValues] = useState<Values>(() => valuesOf(initial))
@@ -102,6 +105,28 @@ export function TaskEditForm({
 
   // Leaving with unsaved changes asks first: in the app (Back, Cancel) and when closing the tab.
   const dirty = JSON.stringify(values) !== JSON.stringify(valuesOf(task))
+
+  // Changed elsewhere: an untouched form shows the new version; one with unsaved input keeps it
+  // and says so, offering the new version (a save would overwrite it).
+  const [changedElsewhere, setChangedElsewhere] = useState<Task | null>(null)
+  const loadVersion = (next: Task) => {
+    setTask(next)
+    setValues(valuesOf(next))
+    setChangedElsewhere(null)
+  }
+  // biome-ignore lint/correctness/useExhaustiveDependencies: for each version that arrives, read against the form as it is then.
+  useEffect(() => {
+    if (!remote || pending) return // a save in flight: its own answer is the newer version
+    if (Date.parse(remote.updated_at) < Date.parse(task.updated_at)) return
+    if (!dirty) return loadVersion(remote)
+    // Our own save, heard before its answer, or the same change made twice: nothing to resolve.
+    if (JSON.stringify(valuesOf(remote)) === JSON.stringify(values)) {
+      setTask(remote)
+      setChangedElsewhere(null)
+      return
+    }
+    setChangedElsewhere(remote)
+  }, [remote])
   useEffect(() => {
     if (!dirty) return
     const warn = (event: BeforeUnloadEvent) => event.preventDefault()
@@ -129,6 +154,23 @@ export function TaskEditForm({
         className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900"
       >
         <FormAlert message={alert} />
+        <div role="status" aria-live="polite">
+          {changedElsewhere ? (
+            <div className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+              <p className="min-w-0 flex-1">
+                This task changed elsewhere. Your unsaved changes are still here; saving them replaces the other
+                version.
+              </p>
+              <button
+                type="button"
+                onClick={() => loadVersion(changedElsewhere)}
+                className="min-h-11 shrink-0 rounded-lg px-2 font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300"
+              >
+                Load the new version
+              </button>
+            </div>
+          ) : null}
+        </div>
         {/* A title up to 200 characters is shown whole: the box grows with it; Enter still saves. */}
         <TextAreaField
           label="Title"

@@ -9,7 +9,9 @@
 import { useRouter, useSearchParams } from 'next/navigation'
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useRequireUser } from '@/components/auth-provider'
+import { useTaskSync } from '@/components/live-sync/live-sync-provider'
 import { Button } from '@/components/ui/button'
+import { applyToList } from '@/lib/live-sync/apply-to-list'
 import { type GroupKey, groupTasks } from '@/lib/task-groups'
 import {
   filtersToSearchParams,
@@ -62,6 +64,35 @@ export function TasksScreen() {
     setFocusId,
     headingRef,
   )
+
+  // Changes made elsewhere (another tab, device or client), in place when the list can place
+  // them, otherwise by fetching what is shown again. A task changed elsewhere is sorted into its
+  // section anew (one ticked off here stays put; see `placed` below).
+  const listNow = useRef({ items, filters, now, complete: !hasMore && phase === 'ready' })
+  listNow.current = { items, filters, now, complete: !hasMore && phase === 'ready' }
+  const missedWhileLoading = useRef(false)
+  useTaskSync((event) => {
+    const { items: shown, ...context } = listNow.current
+    // A load in flight may have been read before this change: fetch again once it is in.
+    if (phase === 'loading') {
+      missedWhileLoading.current = true
+      return
+    }
+    if (event.type === 'task.deleted') pages.forgetAdded(event.id)
+    if (event.type === 'task.created' || event.type === 'task.updated') placed.current.delete(event.task.id)
+    if (applyToList(shown, event, context).refetch) return pages.refresh()
+    setItems((prev) => {
+      const change = applyToList(prev, event, context)
+      return change.refetch ? prev : change.items
+    })
+  })
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: when a load ends.
+  useEffect(() => {
+    if (phase !== 'ready' || !missedWhileLoading.current) return
+    missedWhileLoading.current = false
+    pages.refresh()
+  }, [phase])
 
   // Back from the editor: the saved task gets the focus and "Saved"; a deleted one goes with undo.
   const [flash] = useState(peekFlash)

@@ -55,6 +55,12 @@ export type TaskPages = {
   loadingMore: boolean
   loadMore(): Promise<void>
   reload(): void
+  /**
+   * Fetches what is shown again, quietly (no loading state): as many tasks as are shown, from the
+   * first. For live sync, when the list cannot apply a change itself. Calls made while one runs
+   * are merged into one more.
+   */
+  refresh(): void
   /** A task added here (shown before the API lists it), kept if a load running now would drop it. */
   keepAdded(task: Task): void
   /** No longer keep that task (it was replaced or refused). */
@@ -92,6 +98,7 @@ export function useTaskPages(
     [tasks, key],
   )
   const [loadingMore, setLoadingMore] = useState(false)
+  const refreshing = useRef<{ again: boolean } | null>(null)
 
   const setItems: TaskPages['setItems'] = useCallback(
     (next) =>
@@ -128,6 +135,31 @@ export function useTaskPages(
     }
   }
 
+  async function refresh() {
+    if (!tasks || first.loading) return
+    if (refreshing.current) {
+      refreshing.current.again = true
+      return
+    }
+    const run = { again: false }
+    refreshing.current = run
+    const shown = key
+    // The API's largest page: a list longer than that keeps its "Load more" from there.
+    const limit = Math.min(Math.max(first.data?.items.length ?? 0, PAGE_SIZE), 100)
+    try {
+      const page = await fetchListPage((q) => tasks.list(q), queries, { query: 0, cursor: null }, limit)
+      if (shownKey.current !== shown || !mounted.current) return
+      // Tasks added here since the list loaded stay, as they do through a load (see `added`).
+      const extra = [...added.current.values()].filter((task) => !page.items.some((t) => t.id === task.id))
+      first.setData({ ...page, items: [...extra, ...page.items] })
+    } catch {
+      // The list stays as it was; the next change or reload tries again.
+    } finally {
+      refreshing.current = null
+      if (run.again && mounted.current) void refresh()
+    }
+  }
+
   return {
     items: first.data?.items ?? [],
     setItems,
@@ -137,6 +169,7 @@ export function useTaskPages(
     loadingMore,
     loadMore,
     reload: first.reload,
+    refresh: () => void refresh(),
     keepAdded: (task) => added.current.set(task.id, task),
     forgetAdded: (id) => added.current.delete(id),
   }
