@@ -13,6 +13,7 @@ import { unprocessable } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
 import { type Auth, RESET_TOKEN_TTL_SECONDS, VERIFICATION_TOKEN_TTL_SECONDS } from '../identity/better-auth.js'
 import { forwarded } from '../identity/request-headers.js'
+import { endingSessionsBecause } from '../identity/revocation-reason.js'
 import type { Background } from '../jobs/background.js'
 import { duration } from '../mail/messages.js'
 import type { AuthLimits } from '../rate-limits/policy.js'
@@ -127,7 +128,9 @@ export function emailRouter({ config, auth, limits, background }: EmailRoutesDep
   router.openapi(confirmRoute, async (c) => {
     const { token, new_password } = c.req.valid('json')
     try {
-      await auth.api.resetPassword({ body: { token, newPassword: new_password }, headers: forwarded(c) })
+      await endingSessionsBecause('password_reset', () =>
+        auth.api.resetPassword({ body: { token, newPassword: new_password }, headers: forwarded(c) }),
+      )
     } catch (err) {
       if (err instanceof APIError && err.statusCode === 400) throw invalidToken()
       throw err

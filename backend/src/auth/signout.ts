@@ -10,6 +10,7 @@ import { rejectInvalid } from '../http/validation.js'
 import type { Auth } from '../identity/better-auth.js'
 import type { CallerResolver } from '../identity/caller.js'
 import { clearAuthCookies } from '../identity/request-headers.js'
+import { endingSessionsBecause } from '../identity/revocation-reason.js'
 
 export type SignoutDeps = { db: Db; auth: Auth; callers: CallerResolver; audit: AuditLog }
 
@@ -30,7 +31,8 @@ export function signoutRouter({ db, auth, callers, audit }: SignoutDeps) {
   router.openapi(signoutRoute, async (c) => {
     const ending = await sessionToEnd(c.req.raw.headers)
     if (ending) {
-      await (await auth.$context).internalAdapter.deleteSession(ending.token)
+      const { internalAdapter } = await auth.$context
+      await endingSessionsBecause('signed_out', () => internalAdapter.deleteSession(ending.token))
       await audit.record(ending.userId, 'signed_out')
     }
     await clearAuthCookies(c, auth)

@@ -21,6 +21,7 @@ import { identityPolicy } from './policy.js'
 import { CLIENT_IP_HEADER } from './request-headers.js'
 import { forgetResetTokens, hashIdentifier } from './reset-tokens.js'
 import type { Revocations } from './revocation.js'
+import { revocationReason } from './revocation-reason.js'
 import { refusePasswordSessionOfTotpAccount } from './second-factor/password-session-guard.js'
 import type { SecondFactors } from './second-factor/second-factors.js'
 import { versionedSecrets } from './secrets.js'
@@ -163,7 +164,7 @@ export function createAuth(deps: AuthDeps) {
         delete: {
           // Every way a session ends passes here: sign-out, revocation, reset, account deletion.
           after: async (session, ctx) => {
-            await revocations.revoke(session.id)
+            await revocations.revoke(session.id, revocationReason(ctx?.path))
             // Our own routes record their own events; this is Better Auth's sign-out.
             if (ctx?.path === '/sign-out') await audit.record(session.userId, 'signed_out')
           },

@@ -12,6 +12,11 @@
  * notifications never arrive. At start-up a NOTIFY sent the way revocations are sent must come
  * back to a LISTEN there, or the instance refuses to start (checkRevocationReaches, decision 023):
  * revocation that is off without a word is what it prevents.
+ *
+ * A revocation carries why the session ended (revocation-reason.ts), so that a live-sync stream of
+ * that session, on whichever instance, can say so in its `session.revoked` event (decision 029).
+ * The reason travels on a channel of its own beside the session id's: instances that predate it
+ * keep honouring the id alone during a rolling upgrade.
  */
 import { randomUUID } from 'node:crypto'
 import { gt, lt, sql } from 'drizzle-orm'
@@ -19,8 +24,16 @@ import pg from 'pg'
 import type { Logger } from 'pino'
 import type { Database } from '../db/client.js'
 import { revokedSession } from '../db/schema.js'
+import { isRevocationReason, type RevocationReason } from './revocation-reason.js'
 
 const CHANNEL = 'taskwell_session_revoked'
+/** `<session id>:<reason>`, sent in the same transaction right after the id on CHANNEL. */
+const REASON_CHANNEL = 'taskwell_session_ended'
+/**
+ * An id on CHANNEL with no reason after it comes from an instance that sends none (an older
+ * version): its streams hear `revoked` this long after, well inside the 1-second promise.
+ */
+const REASON_WAIT_MS = 150
 /** Tokens may be verified with some clock leeway; keep ids a little past their tokens. */
 const LEEWAY_MS = 60_000
 const PRUNE_EVERY_MS = 60_000
@@ -40,8 +53,15 @@ export class RevocationUnavailableError extends Error {}
 
 export type Revocations = {
   isRevoked(sessionId: string): boolean
+  /** Why a revoked session ended (`revoked` when no instance said why), or undefined when it is not revoked. */
+  reasonFor(sessionId: string): RevocationReason | undefined
   /** Records the revocation, announces it to every instance, and applies it here at once. */
-  revoke(sessionId: string): Promise<void>
+  revoke(sessionId: string, reason?: RevocationReason): Promise<void>
+  /**
+   * Calls `listener` when a session is revoked, here or on another instance (at least once per
+   * revocation; a listener ignores repeats). Returns the function that stops the calls.
+   */
+  onRevoked(listener: RevocationListener): () => void
   /** Loads recent revocations and (on PostgreSQL) starts listening for new ones. */
   start(): Promise<void>
   close(): Promise<void>
@@ -85,6 +105,8 @@ export async function checkRevocationReaches(database: Database): Promise<void> 
   )
 }
 
+export type RevocationListener = (sessionId: string, reason: RevocationReason) => void
+
 export function createRevocations(deps: {
   database: Database
   accessTokenTtlSeconds: number
@@ -93,6 +115,9 @@ export function createRevocations(deps: {
   const { database, log } = deps
   const keepMs = deps.accessTokenTtlSeconds * 1000 + LEEWAY_MS
   const revoked = new Map<string, number>() // session id → when its last token is dead (ms)
+  const reasons = new Map<string, RevocationReason>() // session id → why it ended, while in `revoked`
+  const listeners = new Set<RevocationListener>()
+  const awaitingReason = new Map<string, NodeJS.Timeout>()
   let listener: pg.Client | undefined
   let pruneTimer: NodeJS.Timeout | undefined
   let reconnectTimer: NodeJS.Timeout | undefined
@@ -102,9 +127,38 @@ export function createRevocations(deps: {
     if ((revoked.get(sessionId) ?? 0) < until) revoked.set(sessionId, until)
   }
 
+  const announce = (sessionId: string, reason: RevocationReason) => {
+    clearTimeout(awaitingReason.get(sessionId))
+    awaitingReason.delete(sessionId)
+    reasons.set(sessionId, reason)
+    for (const listener of listeners) {
+      try {
+        listener(sessionId, reason)
+      } catch (err) {
+        log.error({ err }, 'a revocation listener failed')
+      }
+    }
+  }
+
+  /** A reason comes right behind its id; an id alone (an older instance) is announced as `revoked`. */
+  const announceLater = (sessionId: string) => {
+    if (awaitingReason.has(sessionId)) return
+    const timer = setTimeout(() => {
+      awaitingReason.delete(sessionId)
+      if (!reasons.has(sessionId)) announce(sessionId, 'revoked')
+    }, REASON_WAIT_MS)
+    timer.unref()
+    awaitingReason.set(sessionId, timer)
+  }
+
   async function loadRecent() {
     const rows = await database.db.select().from(revokedSession).where(gt(revokedSession.expiresAt, sql`now()`))
-    for (const row of rows) remember(row.sessionId, row.expiresAt.getTime())
+    for (const row of rows) {
+      const known = revoked.has(row.sessionId)
+      remember(row.sessionId, row.expiresAt.getTime())
+      // Revoked while this instance was not listening: the row keeps no reason.
+      if (!known) announce(row.sessionId, 'revoked')
+    }
   }
 
   async function listen(attempt = 0): Promise<void> {
@@ -125,13 +179,25 @@ export function createRevocations(deps: {
     client.on('error', retry)
     client.on('end', () => retry(new Error('connection ended')))
     client.on('notification', (msg) => {
-      if (msg.channel !== CHANNEL || !msg.payload) return
-      // Instances that start send probes (checkRevocationReaches): not session ids.
-      if (!msg.payload.startsWith(PROBE_PREFIX)) remember(msg.payload, Date.now() + keepMs)
+      if (!msg.payload) return
+      if (msg.channel === CHANNEL) {
+        // Instances that start send probes (checkRevocationReaches): not session ids.
+        if (msg.payload.startsWith(PROBE_PREFIX)) return
+        remember(msg.payload, Date.now() + keepMs)
+        announceLater(msg.payload)
+      } else if (msg.channel === REASON_CHANNEL) {
+        const at = msg.payload.lastIndexOf(':')
+        const sessionId = msg.payload.slice(0, at)
+        const reason = msg.payload.slice(at + 1)
+        if (at <= 0 || !isRevocationReason(reason)) return
+        remember(sessionId, Date.now() + keepMs)
+        announce(sessionId, reason)
+      }
     })
     try {
       await client.connect()
       await client.query(`LISTEN ${CHANNEL}`)
+      await client.query(`LISTEN ${REASON_CHANNEL}`)
       // Listen first, then load: a revocation made in between is seen by one or the other.
       await loadRecent()
       if (attempt > 0) log.info('revocation listener reconnected')
@@ -153,28 +219,51 @@ export function createRevocations(deps: {
 
   function prune() {
     const now = Date.now()
-    for (const [id, until] of revoked) if (until <= now) revoked.delete(id)
+    for (const [id, until] of revoked) {
+      if (until > now) continue
+      revoked.delete(id)
+      reasons.delete(id)
+    }
     database.db
       .delete(revokedSession)
       .where(lt(revokedSession.expiresAt, sql`now()`))
       .catch((err: unknown) => log.debug({ err }, 'could not prune revoked sessions'))
   }
 
+  const isRevoked = (sessionId: string) => {
+    const until = revoked.get(sessionId)
+    return until !== undefined && until > Date.now()
+  }
+
   return {
-    isRevoked(sessionId) {
-      const until = revoked.get(sessionId)
-      return until !== undefined && until > Date.now()
+    isRevoked,
+
+    reasonFor(sessionId) {
+      if (!isRevoked(sessionId)) return undefined
+      return reasons.get(sessionId) ?? 'revoked'
     },
 
-    async revoke(sessionId) {
+    async revoke(sessionId, reason = 'revoked') {
       const until = Date.now() + keepMs
       remember(sessionId, until)
+      // Streams of the session on this instance end now, not when the NOTIFY comes back.
+      announce(sessionId, reason)
       const expiresAt = new Date(until)
       await database.db
         .insert(revokedSession)
         .values({ sessionId, expiresAt })
         .onConflictDoUpdate({ target: revokedSession.sessionId, set: { expiresAt } })
-      if (database.driver === 'pg') await database.db.execute(sql`select pg_notify(${CHANNEL}, ${sessionId})`)
+      if (database.driver === 'pg') {
+        // One statement, one transaction: the reason arrives right behind its id, in order.
+        await database.db.execute(
+          sql`select pg_notify(${CHANNEL}, ${sessionId}), pg_notify(${REASON_CHANNEL}, ${`${sessionId}:${reason}`})`,
+        )
+      }
+    },
+
+    onRevoked(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
     },
 
     async start() {
@@ -187,6 +276,8 @@ export function createRevocations(deps: {
     async close() {
       closed = true
       clearInterval(pruneTimer)
+      for (const timer of awaitingReason.values()) clearTimeout(timer)
+      awaitingReason.clear()
       clearTimeout(reconnectTimer)
       const client = listener
       listener = undefined

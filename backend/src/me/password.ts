@@ -7,6 +7,7 @@ import { errors, jsonRequest } from '../http/openapi.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
 import type { Auth } from '../identity/better-auth.js'
 import { forgetResetTokens } from '../identity/reset-tokens.js'
+import { endingSessionsBecause } from '../identity/revocation-reason.js'
 import { endOtherSessions } from '../identity/sessions.js'
 import { changePasswordBody } from './schemas.js'
 import { accountRoute, type PasswordConfirmationDeps, passwordConfirmation } from './shared.js'
@@ -40,7 +41,7 @@ export function passwordRouter(deps: PasswordDeps) {
         headers,
       }),
     )
-    await endOtherSessions(db, auth, userId, current.id)
+    await endingSessionsBecause('password_changed', () => endOtherSessions(db, auth, userId, current.id))
     await forgetResetTokens(db, userId) // a link mailed before the change must not undo it
     await audit.record(userId, 'password_changed')
     return c.body(null, 204)

@@ -8,6 +8,7 @@ import { unauthorized } from '../http/problem.js'
 import { jsonBody, rejectInvalid } from '../http/validation.js'
 import type { Auth } from '../identity/better-auth.js'
 import { clearAuthCookies } from '../identity/request-headers.js'
+import { endingSessionsBecause } from '../identity/revocation-reason.js'
 import { DeleteMeBody, UpdateMeBody } from './schemas.js'
 import { accountRoute, type PasswordConfirmationDeps, passwordConfirmation } from './shared.js'
 
@@ -52,7 +53,9 @@ export function profileRouter(deps: ProfileDeps) {
   router.openapi(deleteRoute, async (c) => {
     const { password } = c.req.valid('json')
     const { userId } = c.var.caller
-    await withPasswordConfirmed(c, 'password', (headers) => auth.api.deleteUser({ body: { password }, headers }))
+    await endingSessionsBecause('account_deleted', () =>
+      withPasswordConfirmed(c, 'password', (headers) => auth.api.deleteUser({ body: { password }, headers })),
+    )
     await audit.recordDeletion(userId)
     await clearAuthCookies(c, auth)
     return c.body(null, 204)

@@ -13,6 +13,7 @@ import { notFound, unprocessable } from '../http/problem.js'
 import { rejectInvalid } from '../http/validation.js'
 import type { Auth } from '../identity/better-auth.js'
 import { clearAuthCookies } from '../identity/request-headers.js'
+import { endingSessionsBecause } from '../identity/revocation-reason.js'
 import { sessionEnd } from '../identity/session-lifetime.js'
 import { activeSessions, endOtherSessions, endSession, findSession } from '../identity/sessions.js'
 import { RevokedSchema, SessionIdParam, SessionListSchema, SessionsQuery } from './schemas.js'
@@ -78,8 +79,9 @@ export function sessionsRouter({ config, db, auth, audit }: SessionsDeps) {
     const { userId, sessionId } = c.var.caller
     const row = await findSession(db, userId, id)
     if (!row) throw notFound('session')
-    await endSession(auth, row.token)
-    if (row.id === sessionId) {
+    const ownSession = row.id === sessionId
+    await endingSessionsBecause(ownSession ? 'signed_out' : 'revoked', () => endSession(auth, row.token))
+    if (ownSession) {
       await audit.record(userId, 'signed_out')
       await clearAuthCookies(c, auth)
     } else {
@@ -99,7 +101,7 @@ export function sessionsRouter({ config, db, auth, audit }: SessionsDeps) {
   })
   router.openapi(revokeOthersRoute, async (c) => {
     const { userId, sessionId } = c.var.caller
-    const revoked = await endOtherSessions(db, auth, userId, sessionId)
+    const revoked = await endingSessionsBecause('revoked', () => endOtherSessions(db, auth, userId, sessionId))
     if (revoked > 0) await audit.record(userId, 'other_sessions_revoked')
     return c.json({ revoked }, 200)
   })
