@@ -147,6 +147,18 @@ const envSchema = z.object({
   TASK_LIST_STATEMENT_TIMEOUT_MS: int(2000, 1, 600_000),
   /** Filtered or searched task lists one user may run at once, on each instance. @default 1 */
   TASK_LIST_CONCURRENCY_PER_USER: int(1, 1, 100),
+  /** The `retry:` a live-sync stream sends: how long EventSource waits before reconnecting, in ms. @default 2000 */
+  SYNC_RETRY_MS: int(2000, 100, 600_000),
+  /** A live-sync stream sends `: ping` after this many seconds of silence. @default 15 */
+  SYNC_HEARTBEAT_SECONDS: int(15, 1, 60),
+  /** Live-sync events older than this many seconds are not replayed (resuming gets `resync`). @default 600 */
+  SYNC_REPLAY_SECONDS: int(600, 10, 86_400),
+  /** Live-sync events kept for replay per user (the latest ones). @default 1000 */
+  SYNC_REPLAY_MAX_EVENTS: int(1000, 10, 100_000),
+  /** Live-sync streams one user may hold open on each instance. @default 10 */
+  SYNC_MAX_STREAMS_PER_USER: int(10, 1, 1000),
+  /** Live-sync streams open on one instance. @default 10000 */
+  SYNC_MAX_STREAMS: int(10_000, 1, 1_000_000),
 })
 
 /**
@@ -298,6 +310,21 @@ const configSchema = envSchema
         listStatementTimeoutMs: e.TASK_LIST_STATEMENT_TIMEOUT_MS,
         /** TASK_LIST_CONCURRENCY_PER_USER, filtered lists running at once per user per instance. @default 1 */
         listConcurrencyPerUser: e.TASK_LIST_CONCURRENCY_PER_USER,
+      }),
+      /** Live sync over Server-Sent Events (API.md "Live sync"). @default see each */
+      sync: Object.freeze({
+        /** SYNC_RETRY_MS, the `retry:` sent to clients, in ms. @default 2000 */
+        retryMs: e.SYNC_RETRY_MS,
+        /** SYNC_HEARTBEAT_SECONDS, silence before a `: ping`, in seconds (1–60). @default 15 */
+        heartbeatSeconds: e.SYNC_HEARTBEAT_SECONDS,
+        /** SYNC_REPLAY_SECONDS, how old an event may be and still be replayed, in seconds. @default 600 */
+        replaySeconds: e.SYNC_REPLAY_SECONDS,
+        /** SYNC_REPLAY_MAX_EVENTS, events per user kept for replay. @default 1000 */
+        replayMaxEvents: e.SYNC_REPLAY_MAX_EVENTS,
+        /** SYNC_MAX_STREAMS_PER_USER, open streams per user on each instance (429 beyond). @default 10 */
+        maxStreamsPerUser: e.SYNC_MAX_STREAMS_PER_USER,
+        /** SYNC_MAX_STREAMS, open streams on each instance (503 beyond). @default 10000 */
+        maxStreams: e.SYNC_MAX_STREAMS,
       }),
       /** Set when the secret was generated for development; server.ts warns about it. @default false */
       generatedSecret,

@@ -37,15 +37,22 @@ export function corsAllowlist(trustedOrigins: ReadonlySet<string>): MiddlewareHa
  */
 export function originGuard(trustedOrigins: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
   return async function checkOrigin(c, next) {
-    if (!SAFE_METHODS.has(c.req.method)) {
-      const origin = c.req.header('origin')
-      if (origin !== undefined && !trustedOrigins.has(origin)) throw forbidden('Cross-origin request refused')
-      const site = c.req.header('sec-fetch-site')
-      if (origin === undefined && c.req.header('cookie') && site && site !== 'same-origin' && site !== 'none') {
-        throw forbidden('Cross-site request refused')
-      }
-    }
+    if (!SAFE_METHODS.has(c.req.method)) refuseCrossSite(c.req.raw.headers, trustedOrigins)
     await next()
+  }
+}
+
+/**
+ * Throws 403 for a request from a foreign origin, or one carrying a cookie from a cross-site
+ * context. State-changing requests pass here (originGuard), and so does a GET that holds server
+ * resources as a live-sync stream does (API.md "Live sync").
+ */
+export function refuseCrossSite(headers: Headers, trustedOrigins: ReadonlySet<string>): void {
+  const origin = headers.get('origin') ?? undefined
+  if (origin !== undefined && !trustedOrigins.has(origin)) throw forbidden('Cross-origin request refused')
+  const site = headers.get('sec-fetch-site')
+  if (origin === undefined && headers.get('cookie') && site && site !== 'same-origin' && site !== 'none') {
+    throw forbidden('Cross-site request refused')
   }
 }
 
