@@ -3,14 +3,19 @@
  * them: each SSE event's name and its one `data:` line of JSON become a SyncEvent, and anything
  * malformed is dropped (a stream from a newer API may carry events this build does not know).
  */
+import type { components } from '../api/schema'
 import type { Task } from '../types'
+
+/** The stream's events as the API's OpenAPI document describes them (generated: `npm run api:types`). */
+type WireSyncEvent = components['schemas']['SyncEvent']
+export type SyncEventName = WireSyncEvent['event']
+/** The `data` of one event. */
+type DataOf<N extends SyncEventName> = Extract<WireSyncEvent, { event: N }>['data']
+type RevokeReason = DataOf<'session.revoked'>['reason']
 
 /** Why a session ended, as the sign-in page explains it (`/signin?ended=…`). */
 export type EndReason =
-  | 'signed_out'
-  | 'revoked'
-  | 'password_changed'
-  | 'password_reset'
+  | RevokeReason
   | 'account_deleted'
   /** The session could not be renewed (`token.expired`, or a stream refused, then `/api/auth/token` 401). */
   | 'expired'
@@ -32,8 +37,14 @@ export type SyncEvent =
   /** The credential that opened the stream expired: renew, then resume. */
   | { type: 'token.expired' }
 
+/** Every value of a wire union: it does not compile when the API adds or drops one. */
+const all =
+  <T extends string>() =>
+  <const V extends readonly T[]>(values: V & ([T] extends [V[number]] ? unknown : never)) =>
+    values
+
 /** Every event name the stream sends; EventSource only reports names it listens for. */
-export const EVENT_NAMES = [
+export const EVENT_NAMES = all<SyncEventName>()([
   'ready',
   'task.created',
   'task.updated',
@@ -43,15 +54,15 @@ export const EVENT_NAMES = [
   'session.revoked',
   'account.deleted',
   'token.expired',
-] as const
+])
 
-const REVOKE_REASONS = ['signed_out', 'revoked', 'password_changed', 'password_reset'] as const
+const REVOKE_REASONS = all<RevokeReason>()(['signed_out', 'revoked', 'password_changed', 'password_reset'])
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** Enough of a Task to place and show it; the API sends the whole of GET's answer. */
-function isTask(value: unknown): value is Task {
+/** Enough of a Task to place and show it; the API sends the whole of GET's answer (SyncTaskData). */
+function isTask(value: unknown): value is DataOf<'task.created'>['task'] & Task {
   return (
     isRecord(value) &&
     typeof value.id === 'string' &&
