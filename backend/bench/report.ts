@@ -11,7 +11,12 @@ export type Result = { name: string; rps: number; p50: number; p99: number; erro
 /** The sign-in flood beside (e): how many it sent and how many were refused. */
 export type FloodSummary = { total: number; rps: number; rejected: number }
 
-export function report(results: Result[], database: string, floodSummary: FloodSummary | undefined) {
+export function report(
+  results: Result[],
+  database: string,
+  floodSummary: FloodSummary | undefined,
+  generator: 'wrk' | 'autocannon',
+) {
   const by = (prefix: string) => results.find((r) => r.name.startsWith(prefix)) as Result
   const [a, b, c, e] = [by('(a)'), by('(b)'), by('(c)'), by('(e)')]
   const ratios = [
@@ -26,7 +31,11 @@ export function report(results: Result[], database: string, floodSummary: FloodS
     '',
     'Written by `npm run bench` (see README). Ratios are taken within one run, so a noisy machine',
     'shifts all rows together. Each row: 2 s warm-up, then',
-    `${DURATION_S} s at ${CONNECTIONS} connections (autocannon, in the benchmark process; servers are child processes).`,
+    `${DURATION_S} s at ${CONNECTIONS} connections (${
+      generator === 'wrk'
+        ? 'wrk -t1 in its own process, `npm run bench -- --wrk`'
+        : 'autocannon, in the benchmark process; `npm run bench -- --wrk` uses wrk in its own process'
+    }; servers are child processes).`,
     '',
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${machine}`,
@@ -42,7 +51,7 @@ export function report(results: Result[], database: string, floodSummary: FloodS
     '',
     '## Reading the numbers',
     '',
-    '- Everything shares two cores: PostgreSQL, the server under test and autocannon, so CPU one',
+    '- Everything shares two cores: PostgreSQL, the server under test and the load generator, so CPU one',
     '  of them saves goes to the others.',
     '- (a) is served from the per-user list cache (decision 010): each request verifies the JWT',
     "  (cached per token until `exp`), reads the user's list version (one primary-key lookup, a",
