@@ -179,6 +179,8 @@ export const syncEvent = pgTable(
   {
     userId: text('user_id').notNull(),
     position: bigint('position', { mode: 'number' }).notNull(),
+    /** The user's position before this event (0 before their first): a stream at `previous` may resume here. */
+    previous: bigint('previous', { mode: 'number' }).notNull(),
     kind: text('kind').notNull(),
     taskId: text('task_id'),
     task: jsonb('task'),

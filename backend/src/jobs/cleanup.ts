@@ -3,7 +3,8 @@
  * tables that grow with use stay the size of what is live. Expired sessions (either end passed:
  * their access tokens died with them, tokens.ts caps `exp`), rate-limit counters whose window
  * ended, second-step and passkey challenges and Better Auth's verification tokens past their
- * expiry, and security events older than AUDIT_RETENTION_DAYS.
+ * expiry, security events older than AUDIT_RETENTION_DAYS, and live-sync events no stream can
+ * resume from any more (decision 030).
  *
  * In batches, each its own short transaction, so no run holds many locks or a long transaction.
  * With several instances on one PostgreSQL database, a transaction-level advisory lock lets one
@@ -35,54 +36,83 @@ export type Cleanup = {
   stop(): Promise<void>
 }
 
-type Sweep = { name: string; table: PgTable; key: PgColumn; expired: () => SQL }
+type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0]
+/** Deletes at most BATCH rows that ran out; how many it deleted. */
+type Sweep = { name: string; deleteBatch: (tx: Transaction) => Promise<number> }
+
+/** A sweep of a table whose rows run out one by one, by a condition on the row. */
+function byKey(name: string, table: PgTable, key: PgColumn, expired: () => SQL): Sweep {
+  return {
+    name,
+    async deleteBatch(tx) {
+      const doomed = tx.select({ key }).from(table).where(expired()).limit(BATCH)
+      return (await tx.delete(table).where(inArray(key, doomed)).returning({ key })).length
+    },
+  }
+}
+
+/**
+ * Live-sync events (decision 030): a stream resumes after a position only while the events after
+ * it are at most SYNC_REPLAY_SECONDS old and among the user's latest SYNC_REPLAY_MAX_EVENTS, so an
+ * event outside either bound can serve no stream. The user's newest position outlives its event
+ * (sync_position), so a stream that saw it still resumes after it.
+ */
+function syncEvents(sync: { replaySeconds: number; replayMaxEvents: number }): Sweep {
+  return {
+    name: 'sync_event',
+    async deleteBatch(tx) {
+      const { rows } = (await tx.execute(sql`
+        with ranked as (
+          select user_id, position, created_at,
+            row_number() over (partition by user_id order by position desc) as newer_than
+          from sync_event
+        ), doomed as (
+          select user_id, position from ranked
+          where newer_than > ${sync.replayMaxEvents}
+            or created_at < clock_timestamp() - make_interval(secs => ${sync.replaySeconds})
+          limit ${BATCH}
+        )
+        delete from sync_event e using doomed d
+        where e.user_id = d.user_id and e.position = d.position
+        returning 1 as deleted`)) as unknown as { rows: unknown[] }
+      return rows.length
+    },
+  }
+}
 
 export function createCleanup(deps: {
   db: Db
-  config: Pick<Config, 'sessionMaxAgeSeconds' | 'auditRetentionDays' | 'cleanupIntervalSeconds'>
+  config: Pick<Config, 'sessionMaxAgeSeconds' | 'auditRetentionDays' | 'cleanupIntervalSeconds'> & {
+    sync: { replaySeconds: number; replayMaxEvents: number }
+  }
   log: Logger
 }): Cleanup {
   const { db, config, log } = deps
   const sweeps: Sweep[] = [
-    {
-      name: 'session',
-      table: session,
-      key: session.id,
-      expired: () =>
+    byKey(
+      'session',
+      session,
+      session.id,
+      () =>
         or(
           lt(session.expiresAt, sql`now()`),
           lt(session.createdAt, sql`now() - make_interval(secs => ${config.sessionMaxAgeSeconds})`),
         ) as SQL,
-    },
-    {
-      name: 'audit_event',
-      table: auditEvent,
-      key: auditEvent.id,
-      expired: () => lt(auditEvent.createdAt, sql`now() - make_interval(days => ${config.auditRetentionDays})`),
-    },
-    { name: 'rate_limit', table: rateLimit, key: rateLimit.key, expired: () => lt(rateLimit.resetAt, sql`now()`) },
-    {
-      name: 'mfa_challenge',
-      table: mfaChallenge,
-      key: mfaChallenge.tokenHash,
-      expired: () => lt(mfaChallenge.expiresAt, sql`now()`),
-    },
-    {
-      name: 'webauthn_challenge',
-      table: webauthnChallenge,
-      key: webauthnChallenge.challenge,
-      expired: () => lt(webauthnChallenge.expiresAt, sql`now()`),
-    },
-    {
-      name: 'verification',
-      table: verification,
-      key: verification.id,
-      expired: () => lt(verification.expiresAt, sql`now()`),
-    },
+    ),
+    byKey('audit_event', auditEvent, auditEvent.id, () =>
+      lt(auditEvent.createdAt, sql`now() - make_interval(days => ${config.auditRetentionDays})`),
+    ),
+    byKey('rate_limit', rateLimit, rateLimit.key, () => lt(rateLimit.resetAt, sql`now()`)),
+    byKey('mfa_challenge', mfaChallenge, mfaChallenge.tokenHash, () => lt(mfaChallenge.expiresAt, sql`now()`)),
+    byKey('webauthn_challenge', webauthnChallenge, webauthnChallenge.challenge, () =>
+      lt(webauthnChallenge.expiresAt, sql`now()`),
+    ),
+    byKey('verification', verification, verification.id, () => lt(verification.expiresAt, sql`now()`)),
+    syncEvents(config.sync),
   ]
 
   /** One batch of one sweep, under the lock; null when another instance holds it. */
-  async function batch({ table, key, expired }: Sweep): Promise<number | null> {
+  async function batch({ deleteBatch }: Sweep): Promise<number | null> {
     return db.transaction(async (tx) => {
       // Both drivers answer `execute` with `{ rows }`.
       const { rows } = (await tx.execute(
@@ -91,9 +121,7 @@ export function createCleanup(deps: {
         rows: { locked: boolean }[]
       }
       if (!rows[0]?.locked) return null
-      const doomed = tx.select({ key }).from(table).where(expired()).limit(BATCH)
-      const deleted = await tx.delete(table).where(inArray(key, doomed)).returning({ key })
-      return deleted.length
+      return deleteBatch(tx)
     })
   }
 

@@ -11,6 +11,8 @@ import type { SyncEvent } from './feed.js'
 
 export type StoredEvent = {
   position: number
+  /** The user's position before it (0 before their first event). */
+  previous: number
   kind: string
   taskId: string | null
   task: unknown
@@ -48,6 +50,7 @@ export async function eventsAfter(
   return db
     .select({
       position: syncEvent.position,
+      previous: syncEvent.previous,
       kind: syncEvent.kind,
       taskId: syncEvent.taskId,
       task: syncEvent.task,
@@ -57,26 +60,6 @@ export async function eventsAfter(
     .where(and(eq(syncEvent.userId, userId), gt(syncEvent.position, position)))
     .orderBy(asc(syncEvent.position))
     .limit(limit)
-}
-
-/** Whether the user has an event kept at exactly this position. */
-export async function isKept(db: Db, userId: string, position: number): Promise<boolean> {
-  const rows = await db
-    .select({ position: syncEvent.position })
-    .from(syncEvent)
-    .where(and(eq(syncEvent.userId, userId), eq(syncEvent.position, position)))
-  return rows.length > 0
-}
-
-/** The position of the user's oldest kept event, if any. */
-export async function oldestKept(db: Db, userId: string): Promise<number | undefined> {
-  const [row] = await db
-    .select({ position: syncEvent.position })
-    .from(syncEvent)
-    .where(eq(syncEvent.userId, userId))
-    .orderBy(asc(syncEvent.position))
-    .limit(1)
-  return row?.position
 }
 
 /** A position as an id, and back: ids are opaque to clients, so anything else is simply not one. */

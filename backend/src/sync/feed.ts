@@ -12,16 +12,7 @@
  */
 import type { Logger } from 'pino'
 import type { Database } from '../db/client.js'
-import {
-  eventsAfter,
-  idOf,
-  isKept,
-  newestPosition,
-  oldestKept,
-  positionOf,
-  type StoredEvent,
-  toSyncEvent,
-} from './events-store.js'
+import { eventsAfter, idOf, newestPosition, positionOf, type StoredEvent, toSyncEvent } from './events-store.js'
 import { createFeedListener } from './feed-listener.js'
 
 /** One event as a stream writes it: `id:` line, `event:` line, one `data:` line of JSON. */
@@ -186,12 +177,13 @@ export function createFeed(deps: {
     const position = positionOf(lastEventId)
     // Malformed, or later than anything of this user (another user's, or from before a restore).
     if (position === undefined || position > newest) return resync('unknown_position')
-    // One of this user's positions: the newest (whether or not its event is still kept), or a kept event's.
-    if (position !== newest && !(await isKept(db, userId, position))) {
-      const oldest = await oldestKept(db, userId)
-      return resync(oldest === undefined || position < oldest ? 'too_old' : 'unknown_position')
-    }
     const stored: StoredEvent[] = await eventsAfter(db, userId, position, replayMaxEvents + 1, replaySeconds)
+    if (position !== newest) {
+      // The event right after it proves the position was this user's, and that nothing after it was pruned.
+      const next = stored[0]
+      if (!next || next.previous > position) return resync('too_old')
+      if (next.previous !== position) return resync('unknown_position')
+    }
     if (stored.length > replayMaxEvents || stored.some((event) => !event.fresh)) return resync('too_old')
     const last = stored.at(-1)?.position ?? position
     return { readyId: lastEventId, backlog: stored.map(toSyncEvent), after: Math.max(newest, last) }
