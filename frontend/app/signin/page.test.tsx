@@ -169,4 +169,27 @@ describe('sign-in page', () => {
     await renderWithAuth(<SignInPage />)
     expect(screen.getByRole('status')).toHaveTextContent('Your account and all its tasks have been deleted.')
   })
+
+  it.each([
+    ['signed_out', 'You were signed out on another device'],
+    ['revoked', 'You were signed out on another device'],
+    ['password_changed', 'Your password was changed; sign in again'],
+    ['password_reset', 'Your password was changed; sign in again'],
+    ['account_deleted', 'This account was deleted'],
+    ['expired', 'Your session expired'],
+  ])('says why the session ended (live sync, ?ended=%s), in a region read out when it fills', async (reason, text) => {
+    nav.params = new URLSearchParams({ ended: reason, next: '/tasks' })
+    stubApi({})
+    await renderWithAuth(<SignInPage />)
+    const status = screen.getByRole('status')
+    expect(status).toHaveAttribute('aria-live', 'polite')
+    await waitFor(() => expect(status).toHaveTextContent(text))
+  })
+
+  it('says nothing for an ended reason it does not know', async () => {
+    nav.params = new URLSearchParams({ ended: 'hacked-by-me' })
+    stubApi({})
+    await renderWithAuth(<SignInPage />)
+    expect(screen.getByRole('status')).toHaveTextContent('')
+  })
 })

@@ -13,7 +13,8 @@ import type { EndReason, TaskSyncEvent } from '@/lib/live-sync/events'
 
 type Listener = (event: TaskSyncEvent) => void
 
-const LiveSyncContext = createContext<Set<Listener> | null>(null)
+/** The pages' listeners; exported so tests can play events to them. */
+export const LiveSyncContext = createContext<Set<Listener> | null>(null)
 
 /** Where an ended session sends the tab: `/signin`, saying why, and back here afterwards (not after a deletion). */
 export function signInAfterEnd(reason: EndReason, here: string): string {
