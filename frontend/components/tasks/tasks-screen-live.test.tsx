@@ -1,9 +1,10 @@
 /** The task list and live sync: changes made elsewhere appear in place, or the list asks again. */
 import { act, screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 import { LiveSyncContext } from '@/components/live-sync/live-sync-provider'
 import type { TaskSyncEvent } from '@/lib/live-sync/events'
-import { renderWithAuth } from '@/test/auth'
+import { deferred, json, renderWithAuth } from '@/test/auth'
 import { createTaskServer, makeTask } from '@/test/task-server'
 import { setUpTasksScreenTests } from '@/test/tasks-screen'
 import { nav } from '@/test/url-navigation'
@@ -67,6 +68,20 @@ describe('task list, live', () => {
     server.tasks.push(created)
     play({ type: 'task.created', task: created })
     await waitFor(() => expect(server.sent('GET').length).toBe(lists + 1))
+  })
+
+  it('shows its own add once, even when the stream tells of it before the API answers', async () => {
+    const server = createTaskServer([])
+    const answer = deferred()
+    server.intercept((req) => (req.method === 'POST' ? answer.promise : undefined))
+    const play = await renderLive()
+    await userEvent.setup().type(screen.getByRole('textbox', { name: 'New task' }), 'Buy milk{Enter}')
+    const saved = makeTask({ title: 'Buy milk' })
+    play({ type: 'task.created', task: saved })
+    expect(screen.getAllByRole('checkbox', { name: 'Mark Buy milk as done' })).toHaveLength(1)
+    await act(async () => answer.resolve(json(201, saved)))
+    await waitFor(() => expect(screen.getByRole('checkbox', { name: 'Mark Buy milk as done' })).toBeEnabled())
+    expect(screen.getAllByRole('checkbox', { name: 'Mark Buy milk as done' })).toHaveLength(1)
   })
 
   it('leaves out a new task the filters do not match', async () => {

@@ -12,6 +12,7 @@ import { useRequireUser } from '@/components/auth-provider'
 import { useTaskSync } from '@/components/live-sync/live-sync-provider'
 import { Button } from '@/components/ui/button'
 import { applyToList } from '@/lib/live-sync/apply-to-list'
+import type { TaskSyncEvent } from '@/lib/live-sync/events'
 import { type GroupKey, groupTasks } from '@/lib/task-groups'
 import {
   filtersToSearchParams,
@@ -71,13 +72,9 @@ export function TasksScreen() {
   const listNow = useRef({ items, filters, now, complete: !hasMore && phase === 'ready' })
   listNow.current = { items, filters, now, complete: !hasMore && phase === 'ready' }
   const missedWhileLoading = useRef(false)
-  useTaskSync((event) => {
+  const heldBack = useRef<TaskSyncEvent[]>([])
+  const applyEvent = (event: TaskSyncEvent) => {
     const { items: shown, ...context } = listNow.current
-    // A load in flight may have been read before this change: fetch again once it is in.
-    if (phase === 'loading') {
-      missedWhileLoading.current = true
-      return
-    }
     if (event.type === 'task.deleted') pages.forgetAdded(event.id)
     if (event.type === 'task.created' || event.type === 'task.updated') placed.current.delete(event.task.id)
     if (applyToList(shown, event, context).refetch) return pages.refresh()
@@ -85,7 +82,30 @@ export function TasksScreen() {
       const change = applyToList(prev, event, context)
       return change.refetch ? prev : change.items
     })
+  }
+  useTaskSync((event) => {
+    // A load in flight may have been read before this change: fetch again once it is in.
+    if (phase === 'loading') {
+      missedWhileLoading.current = true
+      return
+    }
+    // Most likely this tab's own add, heard before its answer: the add puts it in its draft's
+    // place (use-optimistic-tasks.ts). Applied after the adds in flight, in case it was not ours.
+    const draft = (task: Task) => task.id.startsWith('new-') && saving.has(task.id)
+    if (event.type === 'task.created' && listNow.current.items.some((t) => draft(t) && t.title === event.task.title)) {
+      heldBack.current.push(event)
+      return
+    }
+    applyEvent(event)
   })
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once the adds in flight have settled.
+  useEffect(() => {
+    if (saving.size > 0 || heldBack.current.length === 0) return
+    const events = heldBack.current.splice(0)
+    for (const event of events) {
+      if (event.type === 'task.created' && !listNow.current.items.some((t) => t.id === event.task.id)) applyEvent(event)
+    }
+  }, [saving])
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: when a load ends.
   useEffect(() => {
