@@ -8,16 +8,20 @@
  * version and rebuilds. (A write that lands while a page is being built leaves the page
  * stamped with the older version, so the next request rebuilds it too.)
  *
- * What it saves: a hit costs one primary-key lookup instead of the list query, and no row
- * parsing, mapping or JSON encoding.
+ * What it saves: a hit costs one primary-key lookup instead of the list query (shared with the
+ * other requests waiting at that moment), and no row parsing, mapping or JSON encoding.
  */
 import { createHash } from 'node:crypto'
-import { eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
+import { batchedReads } from '../db/batched-reads.js'
 import type { Db } from '../db/client.js'
 import { taskListVersion } from '../db/schema.js'
 
 export type ListCache = {
-  /** The user's current version, read from the database (0 before their first write). */
+  /**
+   * The user's current version, read from the database (0 before their first write) by a read
+   * sent after this call (batched-reads.ts: concurrent calls share one query).
+   */
   version(userId: string): Promise<number>
   /** The page for `key` (a digest of the query, see `pageKey`) if it was built at `version`. */
   get(userId: string, version: number, key: string): string | undefined
@@ -48,11 +52,15 @@ export function createListCache(db: Db, maxBytes: number): ListCache {
   // Insertion order is recency order: a user read again moves to the end; the oldest go first.
   const users = new Map<string, UserPages>()
   let total = 0
-  const versionQuery = db
-    .select({ version: taskListVersion.version })
+  const versionsQuery = db
+    .select({ userId: taskListVersion.userId, version: taskListVersion.version })
     .from(taskListVersion)
-    .where(eq(taskListVersion.userId, sql.placeholder('userId')))
-    .prepare('task_list_version')
+    .where(sql`${taskListVersion.userId} = any(${sql.placeholder('userIds')}::text[])`)
+    .prepare('task_list_versions')
+  const version = batchedReads(async (userIds: string[]) => {
+    const rows = await versionsQuery.execute({ userIds })
+    return new Map(rows.map((row) => [row.userId, row.version]))
+  }, 0)
 
   const drop = (userId: string, entry: UserPages) => {
     users.delete(userId)
@@ -65,10 +73,7 @@ export function createListCache(db: Db, maxBytes: number): ListCache {
   }
 
   return {
-    async version(userId) {
-      const [row] = await versionQuery.execute({ userId })
-      return row?.version ?? 0
-    },
+    version,
 
     get(userId, version, key) {
       const entry = users.get(userId)
