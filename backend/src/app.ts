@@ -19,6 +19,7 @@ import { currentUserRouter } from './me/current-user.js'
 import { meRouter } from './me/router.js'
 import { opsRouter } from './ops/routes.js'
 import type { Services } from './services.js'
+import { syncRouter } from './sync/router.js'
 import { tasksRouter } from './tasks/routes.js'
 
 /** `draining` (server.ts: after SIGTERM) turns /readyz to 503 while requests are still served. */
@@ -54,6 +55,7 @@ export function createApp(services: Services, lifecycle: { draining(): boolean }
     '/api',
     tasksRouter({ db: database.db, listCache: services.listCache, limits: services.taskLimits, requireUser }),
   )
+  app.route('/api', syncRouter({ ...services, db: database.db, trustedOrigins, draining: lifecycle.draining }))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

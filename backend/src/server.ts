@@ -84,6 +84,8 @@ async function main() {
     if (stopping) return
     stopping = true
     log.info({ signal }, 'shutting down: draining connections')
+    // Streams never finish on their own; their clients resume on another instance (API.md).
+    services.streams.closeAll()
     await http.close(SHUTDOWN_GRACE_MS, SHUTDOWN_LINGER_MS)
     await services.close()
     await database.close()

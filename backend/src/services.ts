@@ -19,6 +19,8 @@ import { createMailer, type Mailer } from './mail/mailer.js'
 import { createSecurityNotices, type SecurityNotices } from './mail/security-notices.js'
 import { createRateLimiter } from './rate-limits/counters.js'
 import { type AuthLimits, createAuthLimits } from './rate-limits/policy.js'
+import { createFeed, type Feed } from './sync/feed.js'
+import { createStreamRegistry, type StreamRegistry } from './sync/limits.js'
 import { createTaskLimits, type TaskLimits } from './tasks/limits.js'
 import { createListCache, type ListCache } from './tasks/list-cache.js'
 
@@ -41,6 +43,10 @@ export type Services = {
   cleanup: Cleanup
   /** Per-user bounds of the task API (quota, rates, slow lists), counted on this instance. */
   taskLimits: TaskLimits
+  /** Each user's live-sync events, read from the database and delivered on NOTIFY. */
+  feed: Feed
+  /** The live-sync streams open on this instance: their slots, revocations and shutdown. */
+  streams: StreamRegistry
   /** Stops background work (revocation listener, mail); the database is the caller's to close. */
   close(): Promise<void>
 }
@@ -77,6 +83,18 @@ export async function createServices(config: Config, database: Database, log: Lo
   const callers = createCallerResolver({ auth, tokens, revocations })
   const cleanup = createCleanup({ db: database.db, config, log })
   cleanup.start()
+  const feed = createFeed({
+    database,
+    log,
+    replaySeconds: config.sync.replaySeconds,
+    replayMaxEvents: config.sync.replayMaxEvents,
+  })
+  await feed.start()
+  const streams = createStreamRegistry({
+    maxStreamsPerUser: config.sync.maxStreamsPerUser,
+    maxStreams: config.sync.maxStreams,
+    revocations,
+  })
   return {
     config,
     database,
@@ -94,9 +112,14 @@ export async function createServices(config: Config, database: Database, log: Lo
     listCache: createListCache(database.db, config.taskListCacheBytes),
     cleanup,
     taskLimits: createTaskLimits(config.taskLimits, database),
+    feed,
+    streams,
     async close() {
+      // Open streams end first: nothing is delivered once the feed stops.
+      streams.closeAll()
+      streams.close()
       await background.idle() // it may still send mail
-      await Promise.all([revocations.close(), mailer.close(), cleanup.stop()])
+      await Promise.all([feed.close(), revocations.close(), mailer.close(), cleanup.stop()])
     },
   }
 }
