@@ -1,9 +1,20 @@
-/** What every benchmark run shares: load, duration, data size and the app's secret. */
+/** What every benchmark run shares: load, duration, data size, ports and the app's secret. */
 
-/** autocannon connections per measurement. */
+/** Connections per measurement. */
 export const CONNECTIONS = 50
-/** Seconds per measurement (BENCH_DURATION_SECONDS). @default 10 */
+/** Seconds per measurement of the abuse bench (BENCH_DURATION_SECONDS). @default 10 */
 export const DURATION_S = Number(process.env.BENCH_DURATION_SECONDS ?? 10)
+/** Seconds per measurement of `npm run bench` (BENCH_DURATION_SECONDS), as the issue measured. @default 8 */
+export const LOAD_S = Number(process.env.BENCH_DURATION_SECONDS ?? 8)
+/** Seconds of the same load before each measurement: JIT, pools, caches. */
+export const WARM_UP_S = 2
 /** Tasks of other users the listed user's 50 are among. */
 export const OTHER_TASKS = 100_000
 export const SECRET = 'bench-secret-that-is-at-least-32-characters'
+
+export const API_PORT = 4600
+export const BARE_PORT = 4601
+export const WEB_PORT = 4602
+
+/** Beside a load on PGlite: 2 connections polling /healthz, each every 20 ms (about 100 a second). */
+export const HEALTHZ_MONITOR = { path: '/healthz', connections: 2, pauseMs: 20 }

@@ -43,17 +43,19 @@ function hasWrk(): boolean {
 
 /**
  * `connections` connections for `durationS` seconds against `base`, cycling through `requests`
- * (one request per entry, in order, round-robin across the run).
+ * (one request per entry, in order, round-robin across the run). `pauseMs`: each connection
+ * waits that long before each request (wrk's `delay`, not counted in the latency), so a monitor
+ * beside the real load sends a steady trickle instead of all it can.
  */
 export async function wrkLoad(
   base: string,
   requests: WrkRequest[],
-  { connections, durationS }: { connections: number; durationS: number },
+  { connections, durationS, pauseMs }: { connections: number; durationS: number; pauseMs?: number },
 ): Promise<WrkResult> {
   const dir = mkdtempSync(join(tmpdir(), 'taskwell-wrk-'))
   try {
     const script = join(dir, 'requests.lua')
-    writeFileSync(script, luaScript(requests))
+    writeFileSync(script, luaScript(requests, pauseMs))
     const output = await run('wrk', [
       '-t1',
       `-c${connections}`,
@@ -74,7 +76,7 @@ export async function wrkLoad(
 /** Lua string literal: wrk's scripts are Lua, and tokens or bodies may hold any byte. */
 const lua = (s: string) => `"${[...Buffer.from(s, 'utf8')].map((b) => `\\${b}`).join('')}"`
 
-function luaScript(requests: WrkRequest[]): string {
+function luaScript(requests: WrkRequest[], pauseMs?: number): string {
   const specs = requests.map((r) => {
     const headers = Object.entries(r.headers ?? {})
       .map(([k, v]) => `[${lua(k)}] = ${lua(v)}`)
@@ -95,6 +97,7 @@ function luaScript(requests: WrkRequest[]): string {
     '  i = i % #requests + 1',
     '  return requests[i]',
     'end',
+    ...(pauseMs ? [`delay = function() return ${Math.round(pauseMs)} end`] : []),
     '',
   ].join('\n')
 }

@@ -1,0 +1,130 @@
+/**
+ * The servers a benchmark run measures, each a process of its own: the API (compiled, as
+ * production runs it, unless `--tsx`), the bare node:http + pg baseline, and the web app's
+ * production server in front of the API (the origin `npm start` serves, /api/* through its proxy).
+ */
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { isServableBuild } from '../../frontend/server/compiled-destinations.js'
+import { buildWebApp } from '../../frontend/server/web-build.js'
+import { API, buildProblem, compile, WEB_SERVER, WEB_SERVER_JS } from '../../scripts/compiled.mjs'
+import type { Target } from '../testkit/databases.js'
+import { SERVER_ARGS, type ServerProcess, startServerAndWait, terminate } from '../testkit/server-process.js'
+import { SECRET } from './settings.js'
+
+const FRONTEND = fileURLToPath(new URL('../../frontend', import.meta.url))
+
+/** BENCH_CPU_PROF=<dir>: the servers write V8 CPU profiles there on exit (profile.ts sums them up). */
+const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+
+/** The web app's proxy proves itself to the API with this (as `npm start` does with one of its own). */
+const PROXY_SECRET = randomBytes(32).toString('base64url')
+
+/** A server process on `port`, once it answers `path` (whatever the status: bare-server answers every path). */
+function start(name: string, args: string[], port: number, env: Record<string, string>, path = '/healthz') {
+  return startServerAndWait({
+    name,
+    args: [...profileArgs, ...args],
+    port,
+    env,
+    inheritEnv: true,
+    stdio: 'inherit',
+    wait: { path, timeoutMs: 60_000, pollMs: 100, answers: () => true },
+  })
+}
+
+export const stop = (server: ServerProcess) => terminate(server, 10_000)
+
+/**
+ * How the API is run: compiled (backend/dist, what `npm start` runs in production), compiled
+ * first when its build is missing or older than the sources; through tsx with `--tsx`, or when
+ * the sources do not compile (another engineer's work in progress), which the report says.
+ */
+export function apiArgs(): { args: string[]; runAs: string } {
+  const tsx = { args: SERVER_ARGS, runAs: 'tsx (`node --import tsx src/server.ts`)' }
+  if (process.argv.includes('--tsx')) return tsx
+  const problem = buildProblem(API)
+  if (problem) {
+    console.log(`Compiling the API (${problem})…`)
+    if (compile(API) !== 0) {
+      console.warn('The API did not compile: measuring it through tsx instead.')
+      return { ...tsx, runAs: `${tsx.runAs}, as the sources did not compile` }
+    }
+  }
+  return { args: ['dist/server.js'], runAs: 'compiled (`node dist/server.js`)' }
+}
+
+export function startApi(target: Target, port: number, args: string[]): Promise<ServerProcess> {
+  return start('the API', args, port, {
+    PORT: String(port),
+    PUBLIC_URL: `http://localhost:${port}`,
+    BETTER_AUTH_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    MAIL_OUTBOX_IN_PRODUCTION: 'true', // no mail server here
+    RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
+    // Creates as fast as 50 connections can: the per-user bounds of decision 020 (120 writes a
+    // minute, 10,000 tasks) would refuse nearly all of it. `npm run bench -- abuse` measures them.
+    RATE_LIMIT_TASK_WRITES_PER_MINUTE: '1000000',
+    TASKS_MAX_PER_USER: '10000000',
+    // As `npm start`: the web app's proxy is believed about client addresses with the secret.
+    TRUSTED_PROXIES: '127.0.0.1,::1',
+    TRUSTED_PROXY_SECRET: PROXY_SECRET,
+    DATA_DIR: target.dataDir,
+    ...(target.url ? { DATABASE_URL: target.url } : {}),
+  })
+}
+
+/** The bare baseline running the list's SQL (bare-server.ts). */
+export function startBare(target: Target, port: number, sql: { text: string; userId: string; limit: number }) {
+  return start('the bare server', ['--import', 'tsx', 'bench/bare-server.ts'], port, {
+    BARE_PORT: String(port),
+    BARE_SQL: sql.text,
+    BARE_USER_ID: sql.userId,
+    BARE_LIMIT: String(sql.limit),
+    ...(target.url ? { BARE_DATABASE_URL: target.url } : { BARE_PGLITE_DIR: join(target.dataDir, 'pglite') }),
+  })
+}
+
+/**
+ * The web app's production server (frontend/dist-server/server.js: Next for pages, its own proxy
+ * for /api/*) in front of the API at `apiPort`, as `npm start` runs it in production. Builds what
+ * is missing first, as `npm start` would (the Next build takes minutes on two cores).
+ */
+export async function startWeb(port: number, apiPort: number): Promise<ServerProcess> {
+  if (!isServableBuild(join(FRONTEND, '.next'))) {
+    const started = Date.now()
+    console.log('Building the web app (next build)…')
+    if (buildWebApp(FRONTEND, '.next') !== 0) throw new Error('the web app did not build')
+    console.log(`built the web app in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+  }
+  const problem = buildProblem(WEB_SERVER)
+  if (problem) {
+    console.log(`Compiling the web app's server (${problem})…`)
+    if (compile(WEB_SERVER) !== 0) throw new Error("the web app's server did not compile")
+  }
+  return start(
+    'the web app',
+    [WEB_SERVER_JS],
+    port,
+    {
+      PORT: String(port),
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      API_URL: `http://127.0.0.1:${apiPort}`,
+      PUBLIC_URL: `http://localhost:${port}`,
+      TRUSTED_PROXY_SECRET: PROXY_SECRET,
+    },
+    '/signin',
+  )
+}
+
+/** A /proc/<pid>/status field in MiB (VmRSS: resident now; VmHWM: the most it has been). */
+export function procMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`))
+  return Number(line?.match(/(\d+) kB/)?.[1] ?? Number.NaN) / 1024
+}
