@@ -1,0 +1,66 @@
+/** The API instances the live-sync benchmark measures: each `node --import tsx src/server.ts`, a process of its own. */
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { Target } from '../../testkit/databases.js'
+import { freePort } from '../../testkit/free-port.js'
+import { type ServerProcess, startServerAndWait, terminate } from '../../testkit/server-process.js'
+
+const SECRET = 'bench-sync-secret-that-is-at-least-32-characters'
+/** One for every instance on a database (it is every access token's iss and aud); no browser comes here. */
+const PUBLIC_URL = 'http://localhost:4700'
+
+export async function startApi(target: Target, name: string): Promise<ServerProcess> {
+  const port = await freePort()
+  return startServerAndWait({
+    name,
+    port,
+    env: {
+      PUBLIC_URL,
+      BETTER_AUTH_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      MAIL_OUTBOX_IN_PRODUCTION: 'true', // no mail server here
+      RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
+      // The latency run writes 20 a second for one user: decision 020's 120 a minute would refuse most.
+      RATE_LIMIT_TASK_WRITES_PER_MINUTE: '1000000',
+      DATA_DIR: target.dataDir,
+      ...(target.url ? { DATABASE_URL: target.url } : {}),
+    },
+    wait: { path: '/readyz', timeoutMs: 60_000, pollMs: 100 },
+  })
+}
+
+export const stopApi = (server: ServerProcess) => terminate(server, 10_000)
+
+/** VmRSS of a process, in bytes. */
+export function rssBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))
+  const kb = Number(line?.match(/(\d+) kB/)?.[1])
+  if (!Number.isFinite(kb)) throw new Error(`no VmRSS for process ${pid}`)
+  return kb * 1024
+}
+
+export type User = { userId: string; token: string; sessionToken: string }
+
+async function signup(base: string): Promise<User> {
+  const res = await fetch(`${base}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `sync-${randomUUID()}@bench.example`, password: 'benchmark passphrase 1' }),
+  })
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`)
+  const body = (await res.json()) as { user: { id: string }; token: string; session_token: string }
+  return { userId: body.user.id, token: body.token, sessionToken: body.session_token }
+}
+
+/** `count` users signed up through the API, a few at a time (each hashes a password). */
+export async function signupMany(base: string, count: number): Promise<User[]> {
+  const users: User[] = []
+  while (users.length < count) {
+    const batch = Math.min(4, count - users.length)
+    users.push(...(await Promise.all(Array.from({ length: batch }, () => signup(base)))))
+  }
+  return users
+}
