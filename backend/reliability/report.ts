@@ -77,7 +77,8 @@ export function summaryOf(r: ScenarioResult): string {
           `request from the stop to 5 s after the start took ${round(o.worstMs)} ms, /readyz said 503 ${o.readyzWhileDown} times; ` +
           `both instances answered again ${round(r.recoveryMs)} ms after the database accepted connections, without a ` +
           `restart; their revocation listeners reconnected after ${o.listenerMs.map(round).join(' / ')} ms, and a sign-out ` +
-          `on one instance after recovery was refused on the other within ${o.revocationMs.map(round).join(' / ')} ms.`
+          `on one instance after recovery was refused on the other within ${o.revocationMs.map(round).join(' / ')} ms; ` +
+          `a live-sync stream open throughout kept its heartbeats and got resync ${round(o.streamResyncMs)} ms after the database was back.`
         : ''
       return (
         `Two instances on a private PostgreSQL cluster served ${r.loopsPerInstance} list/create loops each; the ` +

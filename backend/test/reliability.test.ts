@@ -51,7 +51,7 @@ describe('kill -9 under a create load', () => {
 
 describe('database outage (a private PostgreSQL cluster)', { skip: NEEDS_CLUSTER }, () => {
   it(
-    'fails fast with 503, recovers by itself, and revocation reaches the other instance afterwards',
+    'fails fast with 503, recovers by itself, revocation reaches the other instance afterwards, and an open live-sync stream survives with resync',
     TIMEOUT,
     async (t) => {
       if (!cluster.ok) return
@@ -69,6 +69,7 @@ describe('database outage (a private PostgreSQL cluster)', { skip: NEEDS_CLUSTER
       assert.ok((m.worstMsInOutage ?? Number.POSITIVE_INFINITY) <= 1_000, 'every request answered within 1 s')
       assert.ok((m.recoveryMs ?? Number.POSITIVE_INFINITY) <= 5_000, 'recovered within 5 s')
       assert.ok((m.revocationMaxMs ?? Number.POSITIVE_INFINITY) <= 1_000, 'revocation within 1 s after recovery')
+      assert.ok((m.streamResyncMs ?? Number.POSITIVE_INFINITY) <= 5_000, 'a live-sync stream got resync within 5 s')
     },
   )
 })

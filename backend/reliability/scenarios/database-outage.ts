@@ -16,6 +16,7 @@ import { call, PASSWORD, type Reply, RequestFailed, signup, tasksOn } from '../h
 import { now, round } from '../numbers.js'
 import { serverEnv } from '../servers.js'
 import { judgeOutageRequests, type OutageRecord, RECOVERY_DEADLINE_MS } from './database-outage-requests.js'
+import { judgeStreamOutage, OUTAGE_HEARTBEAT_SECONDS, streamWhileDown, watchStream } from './database-outage-stream.js'
 import { countStatus, type Log, type Measured, quiet, readBack, revocationDelay, Violations } from './measure.js'
 
 export type OutageOptions = {
@@ -41,6 +42,8 @@ export type OutageObserved = {
   listenerMs: number[]
   /** Each way (B → A, A → B): sign-out on one instance → refused on the other. */
   revocationMs: number[]
+  /** The database accepting connections → `resync` on the live-sync stream open through it. */
+  streamResyncMs: number
 }
 
 export type OutageResult = Measured & {
@@ -83,6 +86,7 @@ export async function databaseOutage(o: OutageOptions): Promise<OutageResult> {
       PUBLIC_URL: `http://localhost:${portA}`,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      SYNC_HEARTBEAT_SECONDS: OUTAGE_HEARTBEAT_SECONDS,
     })
     const a = startServerProcess({ name: 'A', env, port: portA, watch: LISTENER_LOG })
     const b = startServerProcess({ name: 'B', env, port: portB, watch: LISTENER_LOG })
@@ -151,6 +155,9 @@ export async function databaseOutage(o: OutageOptions): Promise<OutageResult> {
       )
     }
 
+    // A live-sync stream on B, open through the whole outage; a request for another comes meanwhile.
+    const watched = await watchStream(b.base, who)
+
     await sleep(o.warmMs)
     const tStop = now()
     await cluster.stop(o.stopMode)
@@ -162,6 +169,7 @@ export async function databaseOutage(o: OutageOptions): Promise<OutageResult> {
     await record(b, 'sign-in', () =>
       call(b.base, 'POST', '/api/auth/signin', { json: { email: who.email, password: PASSWORD } }),
     )
+    const askedWhileDown = await streamWhileDown(a.base, who)
     await sleep(Math.max(0, tDown + o.outageMs - now()))
     const tStart = now()
     // When the database really accepts connections again: pg_ctl -w only polls for it.
@@ -177,6 +185,8 @@ export async function databaseOutage(o: OutageOptions): Promise<OutageResult> {
     log(
       `  database started again (pg_ctl start -w: ${round(now() - tStart)} ms; accepting after ${round(tUp - tStart)} ms)`,
     )
+
+    const streamResync = judgeStreamOutage(watched, askedWhileDown, { tStop, tUp }, violations)
 
     // Recovered: for each instance, several successes of both kinds after its last failure.
     const recoveredAt = async (server: ServerProcess): Promise<number | undefined> => {
@@ -252,6 +262,7 @@ export async function databaseOutage(o: OutageOptions): Promise<OutageResult> {
     metrics.worstMsInOutage = worst
     metrics.recoveryMs = recoveryMs
     metrics.readyzWhileDown = readyDown.length
+    metrics.streamResyncMs = await streamResync
 
     const back = await readBack(a.base, who, acked)
     lost = back.missing.length
@@ -264,6 +275,7 @@ export async function databaseOutage(o: OutageOptions): Promise<OutageResult> {
       readyzWhileDown: readyDown.length,
       listenerMs,
       revocationMs: revocation,
+      streamResyncMs: await streamResync,
     }
   } catch (err) {
     violations.add(`outage scenario: ${(err as Error).message}`)
