@@ -157,7 +157,8 @@ export function TaskEditForm({
         <div role="status" aria-live="polite">
           {changedElsewhere ? (
             <div className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
-              <p className="min-w-0 flex-1">
+              {/* At least 16rem of text: on a phone the button goes below it instead of squeezing it. */}
+              <p className="min-w-0 flex-[1_1_16rem]">
                 This task changed elsewhere. Your unsaved changes are still here; saving them replaces the other
                 version.
               </p>
