@@ -16,8 +16,14 @@ import { SECRET } from './settings.js'
 
 const FRONTEND = fileURLToPath(new URL('../../frontend', import.meta.url))
 
-/** BENCH_CPU_PROF=<dir>: the servers write V8 CPU profiles there on exit (profile.ts sums them up). */
-const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+/**
+ * BENCH_CPU_PROF=<dir>: the servers write V8 CPU profiles there on exit (profile.ts sums them up).
+ * BENCH_NODE_ARGS: more node flags for the servers (`--trace-gc`, which NODE_OPTIONS refuses).
+ */
+const profileArgs = [
+  ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+]
 
 /** The web app's proxy proves itself to the API with this (as `npm start` does with one of its own). */
 const PROXY_SECRET = randomBytes(32).toString('base64url')

@@ -120,13 +120,18 @@ export function report(
     '',
     '| scenario | run | req/s | p50 ms | p99 ms | errors | non-2xx | beside it |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
-    ...[...(runs[0]?.results.keys() ?? [])].flatMap((key) =>
-      runs.map((run, i) => {
-        const r = run.results.get(key)
-        if (!r) return `| ${key} | ${i + 1} | – | – | – | – | – | |`
-        return `| ${r.name} | ${i + 1} | ${r.rps.toFixed(0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.non2xx} | ${beside(r)} |`
-      }),
-    ),
+    ...[...(runs[0]?.results.keys() ?? [])].flatMap((key) => {
+      const results = runs.map((run) => run.results.get(key)).filter((r) => r !== undefined)
+      const rows = results.map(
+        (r, i) =>
+          `| ${r.name} | ${i + 1} | ${r.rps.toFixed(0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${r.non2xx} | ${beside(r)} |`,
+      )
+      const m = (pick: (r: Result) => number) => fmt(median(results.map(pick)))
+      const name = results[0]?.name ?? key
+      return results.length < 2
+        ? rows
+        : [...rows, `| ${name} | median | ${m((r) => r.rps)} | ${m((r) => r.p50)} | ${m((r) => r.p99)} | | | |`]
+    }),
     '',
     `| target | ${runs.map((_, i) => `run ${i + 1}`).join(' | ')} | median | met |`,
     `|---|${runs.map(() => '---:|').join('')}---:|---|`,
@@ -159,16 +164,13 @@ function beside(r: Result): string {
 /** Replaces this database's subsection of the load section (added before the other generated ones when missing). */
 function writeSection(database: string, run: string[]) {
   const text = readFileSync(docsFile, 'utf8')
-  let at = text.indexOf(MARK)
-  if (at < 0) {
-    const next = text.indexOf('\n<!-- ')
-    at = next < 0 ? text.length : next + 1
-  }
-  const before = text.slice(0, at)
-  const rest = text.slice(at)
-  const end = rest.indexOf('\n<!-- ', MARK.length)
-  const section = end < 0 ? rest : rest.slice(0, end)
-  const after = end < 0 ? '' : rest.slice(end + 1)
+  const at = text.indexOf(MARK)
+  // The section runs from its mark to the next generated section's (abuse, startup), or the end.
+  const next = text.indexOf('\n<!-- ', at < 0 ? 0 : at + MARK.length)
+  const end = next < 0 ? text.length : next + 1
+  const before = text.slice(0, at < 0 ? end : at)
+  const section = at < 0 ? '' : text.slice(at, end)
+  const after = text.slice(end)
   const runs = new Map<string, string>()
   for (const part of section.split(/\n(?=### )/).slice(1)) runs.set(part.split('\n')[0] ?? '', part.trim())
   runs.set(`### ${database}`, run.join('\n').trim())
