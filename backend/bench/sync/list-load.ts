@@ -1,7 +1,9 @@
 /**
  * The task-list benchmark with and without idle streams, on one instance in one run: the list
- * with no stream open, with `streams` idle streams open (spread over other users), and with none
- * again, so drift of the machine over the run shows as a difference between the two baselines.
+ * with no stream open, then with `streams` idle streams open (spread over other users), in turn,
+ * beginning and ending without (7 phases). On a machine others share, load comes and goes over
+ * minutes: each phase with streams is compared with the mean of the two phases around it, and the
+ * ratio is the median of those comparisons.
  * Load from wrk in its own process (bench/wrk.ts) when it is there, else autocannon.
  */
 import autocannon from 'autocannon'
@@ -13,15 +15,16 @@ import type { User } from './servers.js'
 
 const CONNECTIONS = 50
 const WARM_UP_S = 2
-export const DURATION_S = Number(process.env.BENCH_DURATION_SECONDS ?? 10)
+/** Short phases, many of them: alike conditions for neighbours. */
+export const DURATION_S = 6
+const PHASES = [0, 1, 0, 1, 0, 1, 0]
 
 export type Load = { rps: number; p50: number; p99: number; errors: number; non2xx: number }
 export type ListResult = {
   generator: 'wrk' | 'autocannon'
   streams: number
-  before: Load
-  during: Load
-  after: Load
+  /** In the order run: without, with, …, without. */
+  phases: { streams: number; load: Load }[]
   rpsRatio: number
   p99Ratio: number
 }
@@ -53,22 +56,26 @@ export async function measureList(
     return load
   }
 
-  const before = await phase('no stream open')
   const who = others.map((u) => ({ userId: u.userId, token: u.sessionToken }))
-  const opened = await holder.open(api.base, who, streams)
-  if (opened.ready !== streams) throw new Error(`only ${opened.ready} of ${streams} streams opened`)
-  const during = await phase(`${streams} idle streams open`)
-  await holder.close()
-  const after = await phase('no stream open, again')
+  const phases: ListResult['phases'] = []
+  for (const open of PHASES.map((p) => p * streams)) {
+    if (open) {
+      const opened = await holder.open(api.base, who, open)
+      if (opened.ready !== open) throw new Error(`only ${opened.ready} of ${open} streams opened`)
+    }
+    phases.push({ streams: open, load: await phase(open ? `${open} idle streams open` : 'no stream open') })
+    if (open) await holder.close()
+  }
 
-  const mean = (a: number, b: number) => (a + b) / 2
+  const mean = (open: boolean, of: (l: Load) => number) => {
+    const values = phases.filter((p) => p.streams > 0 === open).map((p) => of(p.load))
+    return values.reduce((sum, v) => sum + v, 0) / values.length
+  }
   return {
     generator,
     streams,
-    before,
-    during,
-    after,
-    rpsRatio: during.rps / mean(before.rps, after.rps),
-    p99Ratio: during.p99 / mean(before.p99, after.p99),
+    phases,
+    rpsRatio: mean(true, (l) => l.rps) / mean(false, (l) => l.rps),
+    p99Ratio: mean(true, (l) => l.p99) / mean(false, (l) => l.p99),
   }
 }

@@ -7,6 +7,9 @@
  * `--pg` or `--pglite` measures one of them only; `--quick` a tenth of everything (a smoke run,
  * not written to the docs); `--note=<text>` adds a line to the section (what else ran meanwhile).
  */
+import { writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { freshTarget } from '../../testkit/databases.js'
 import { startHolder } from './holder.js'
 import { measureLatency } from './latency.js'
@@ -75,11 +78,18 @@ async function measure(name: string, url: string | undefined): Promise<TargetRun
   }
 }
 
+const load = () => loadavg()[0]?.toFixed(1)
+const loadAtStart = load()
 const runs: TargetRun[] = []
 for (const { name, url } of databases) runs.push(await measure(name, url))
 const notes = [
+  `Load average (1 min) ${loadAtStart} at the start, ${load()} at the end: other processes share the machine`,
   `Database: ${databases.map((d) => (d.url ? 'PostgreSQL (BENCH_DATABASE_URL, a fresh database)' : 'PGlite (embedded, one process)')).join('; ')}`,
   `Open files (\`ulimit -n\`): ${fdLimit()}`,
 ]
-if (quick) console.log('\n--quick: not written to docs/benchmarks.md')
+// The raw numbers too, for a closer look than the section gives.
+const raw = join(tmpdir(), `taskwell-bench-sync-${Date.now()}.json`)
+writeFileSync(raw, JSON.stringify(runs, null, 2))
+console.log(`\nthe numbers: ${raw}`)
+if (quick) console.log('--quick: not written to docs/benchmarks.md')
 else writeSyncSection(runs, [...notes, ...process.argv.flatMap((a) => (a.startsWith('--note=') ? [a.slice(7)] : []))])
