@@ -3,19 +3,11 @@
  */
 
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { it } from 'node:test'
 import { readProblem } from '../../testkit/problem.js'
-import { closeDatabases, startTestApp, type TestApp } from '../support/harness.js'
+import { describeWithApp } from '../support/harness.js'
 
-after(closeDatabases)
-
-describe('a password changed later', () => {
-  let t: TestApp
-  before(async () => {
-    t = await startTestApp('pglite')
-  })
-  after(() => t.close())
-
+describeWithApp('a password changed later', {}, (t) => {
   // Decision 009: PUT /api/me/password replaced Better Auth's change-password (now a 404).
   const changePassword = (who: { cookie: string }, currentPassword: string, newPassword: string) =>
     t.fetch('/api/me/password', {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { after, before } from 'node:test'
 import { assertProblem } from '../../testkit/problem.js'
 import { fetchTaskClient } from '../../testkit/task-client.js'
+import { atBalancerStop, THROUGH_BALANCER } from './balancer.js'
 import { type Driver, describeEachDriver, type SignedIn, startTestApp, type TestApp } from './harness.js'
 import { type MailCatcher, startMailCatcher } from './mail-catcher.js'
 
@@ -43,16 +44,36 @@ export function accountEnv(catcher: MailCatcher, extra: Record<string, string> =
 
 export type AppWithMail = { t: TestApp; catcher: MailCatcher }
 
+/**
+ * Through the balancer (decision 032) one catcher serves every app of the process: its address is
+ * in the instances' SMTP_URL, and a catcher per file would restart them for every file that mails.
+ * Tests tell their mail apart by address (every user's is unique), so sharing changes nothing else.
+ */
+let sharedCatcher: Promise<MailCatcher> | undefined
+
+function mailCatcherForApp(): Promise<MailCatcher> {
+  if (!THROUGH_BALANCER) return startMailCatcher()
+  if (!sharedCatcher) {
+    const catcher = startMailCatcher()
+    sharedCatcher = catcher
+    atBalancerStop(async () => {
+      sharedCatcher = undefined
+      await (await catcher).close()
+    })
+  }
+  return sharedCatcher
+}
+
 /** An app on `driver` mailing through a mail catcher of its own (`accountEnv` plus `extra`). */
 export async function startAppWithMail(driver: Driver, extra: Record<string, string> = {}): Promise<AppWithMail> {
-  const catcher = await startMailCatcher()
+  const catcher = await mailCatcherForApp()
   return { catcher, t: await startTestApp(driver, accountEnv(catcher, extra)) }
 }
 
 /** Stops what `startAppWithMail` started (either may be missing if starting failed). */
 export async function stopAppWithMail(app: Partial<AppWithMail>): Promise<void> {
   await app.t?.close()
-  await app.catcher?.close()
+  if (!THROUGH_BALANCER) await app.catcher?.close() // the shared one closes with the balancer
 }
 
 /**

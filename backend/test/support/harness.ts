@@ -3,12 +3,15 @@
  * PGlite (in memory) always; the PostgreSQL of TEST_DATABASE_URL too when it is set.
  * One database per driver per test file (PGlite takes seconds to start); tests stay
  * apart by using fresh users, never by relying on an empty database.
+ * With TEST_THROUGH_BALANCER=1 (decision 032) the app is two server processes behind HAProxy
+ * and PgBouncer instead, on TEST_DATABASE_URL only (see ./balancer.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe } from 'node:test'
+import { isDeepStrictEqual } from 'node:util'
 import type { Logger } from 'pino'
 import { createApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
@@ -19,11 +22,18 @@ import { createLogger } from '../../src/http/logger.js'
 import { createServices, type Services } from '../../src/services.js'
 import { freePort } from '../../testkit/free-port.js'
 import { migratedPgliteSnapshot } from '../../testkit/pglite-snapshot.js'
+import { BALANCED_INSTANCES, balancedApp, balancerUnavailable, stopBalancer, THROUGH_BALANCER } from './balancer.js'
 
 export type Driver = 'pglite' | 'pg'
 
 /** The drivers every database test runs on. */
 export function drivers(): Driver[] {
+  if (THROUGH_BALANCER) {
+    // Processes cannot share an in-memory PGlite: the balancer's instances run on PostgreSQL only.
+    const unavailable = balancerUnavailable()
+    if (unavailable) throw new Error(unavailable)
+    return ['pg']
+  }
   return process.env.TEST_DATABASE_URL ? ['pglite', 'pg'] : ['pglite']
 }
 
@@ -59,8 +69,13 @@ export function testDataDir(): string {
   return dataDir
 }
 
-/** Closes the file's databases (and removes its DATA_DIR); call from a top-level `after`. */
+/**
+ * Closes the file's databases (and removes its DATA_DIR; through the balancer, stops the stack
+ * first); call from a top-level `after`.
+ */
 export async function closeDatabases(): Promise<void> {
+  await stopBalancer()
+  await closeBystander()
   for (const db of databases.values()) await (await db).close()
   databases.clear()
   if (dataDir) rmSync(dataDir, { recursive: true, force: true })
@@ -134,6 +149,7 @@ export async function startTestApp(
   env: Record<string, string> = {},
   options: TestAppOptions = {},
 ): Promise<TestApp> {
+  if (THROUGH_BALANCER) return startBalancedTestApp(driver, env, options)
   const database = options.database ?? (await testDatabase(driver))
   // PUBLIC_URL must name the port we listen on; take a free one first.
   const port = await freePort()
@@ -149,12 +165,26 @@ export async function startTestApp(
   const server = await listen(app.fetch, port, '127.0.0.1')
   const url = `http://127.0.0.1:${port}`
 
+  return testAppAt(url, config, services, server, async () => {
+    await server.close(1_000)
+    await services.close()
+  })
+}
+
+/** The TestApp of an app that answers at `url`. */
+function testAppAt(
+  url: string,
+  config: Config,
+  services: Services,
+  http: Listening,
+  close: () => Promise<void>,
+): TestApp {
   const fetchPath = (path: string, init?: RequestInit) => fetch(url + path, init)
   const testApp: TestApp = {
     url,
     config,
     services,
-    http: server,
+    http,
     fetch: fetchPath,
     post: (path, body, init = {}) =>
       fetchPath(path, {
@@ -179,12 +209,78 @@ export async function startTestApp(
       const body = (await res.json()) as Omit<SignedIn, 'cookie' | 'password'>
       return { ...body, cookie: sessionCookie(res), password }
     },
-    async close() {
-      await server.close(1_000)
-      await services.close()
-    },
+    close,
   }
   return testApp
+}
+
+/**
+ * Through the balancer: services of this process over the same database, configured as the
+ * instances are but not serving HTTP, that lend tests the database and Better Auth's API (e.g. to
+ * sign a forged token with the stored key, or ask get-session). Everything else a test could ask
+ * of `services` lives in the instances.
+ */
+let bystander: { env: Record<string, string>; services: Promise<Services> } | undefined
+
+/** The bystander for the instances' `env`, replacing one of another environment. */
+function bystanderFor(env: Record<string, string>, database: Database): Promise<Services> {
+  if (!bystander || !isDeepStrictEqual(bystander.env, env)) {
+    const previous = bystander?.services
+    const { SMTP_URL: _mail, ...quiet } = env // any mail it sent would land in the outbox
+    bystander = {
+      env,
+      services: (async () => {
+        await (await previous?.catch(() => undefined))?.close()
+        return createServices(loadConfig(quiet), database, createLogger('silent'))
+      })(),
+    }
+  }
+  return bystander.services
+}
+
+async function closeBystander(): Promise<void> {
+  const services = bystander?.services
+  bystander = undefined
+  await (await services?.catch(() => undefined))?.close()
+}
+
+async function startBalancedTestApp(driver: Driver, env: Record<string, string>, options: TestAppOptions) {
+  const cannot = (what: string) =>
+    new Error(`${what} cannot run through the balancer: list the file in SKIPPED of test/through-balancer.ts`)
+  if (driver !== 'pg') throw cannot('an app on PGlite')
+  if (options.database) throw cannot('an app on a database of its own')
+  if (options.log) throw cannot('an app whose log the test reads')
+  const database = await testDatabase('pg') // migrated before the instances start
+  const balanced = await balancedApp({ ...TEST_ENV, ...env }, testDataDir())
+  try {
+    const config = loadConfig(balanced.env)
+    const lent = await bystanderFor(balanced.env, database)
+    // Its queries, not its connections: a test that wraps the pool would only see its own.
+    const lentDatabase = new Proxy(lent.database, {
+      get(target, key) {
+        if (key === 'pool' || key === 'pglite')
+          throw cannot(`t.services.database.${key} (the instances have their own)`)
+        return target[key as keyof Database]
+      },
+    })
+    const services = new Proxy(lent, {
+      get(target, key) {
+        if (key === 'config') return config
+        if (key === 'database') return lentDatabase
+        if (key === 'auth') return target.auth
+        throw cannot(`t.services.${String(key)} (it is in the API processes)`)
+      },
+    })
+    const http = new Proxy({} as Listening, {
+      get(_target, key) {
+        throw cannot(`t.http.${String(key)} (the server is another process)`)
+      },
+    })
+    return testAppAt(balanced.url, config, services, http, async () => balanced.release())
+  } catch (err) {
+    balanced.release()
+    throw err
+  }
 }
 
 /**
@@ -194,7 +290,7 @@ export async function startTestApp(
 export function describeEachDriver(title: string, body: (driver: Driver) => void): void {
   after(closeDatabases)
   for (const driver of drivers()) {
-    describe(`${title} on ${driver}`, () => body(driver))
+    describe(`${title} on ${driver}${THROUGH_BALANCER ? ' through the balancer' : ''}`, () => body(driver))
   }
 }
 
@@ -219,6 +315,24 @@ export function describeWithApp(
     })
     body(t, driver)
   })
+}
+
+/**
+ * The answers of every instance behind an app to `request`, sent until each has answered once:
+ * one answer from an app in this process; through the balancer one from each instance (told apart
+ * by the X-Served-By HAProxy adds), for a test of what every instance keeps in memory.
+ */
+export async function answerOfEachInstance(request: () => Promise<Response>): Promise<Response[]> {
+  if (!THROUGH_BALANCER) return [await request()]
+  const answers = new Map<string, Response>()
+  for (let sent = 0; answers.size < BALANCED_INSTANCES; sent++) {
+    if (sent === 10) throw new Error(`10 requests through the balancer reached only ${[...answers.keys()]}`)
+    const res = await request()
+    const instance = res.headers.get('x-served-by') ?? ''
+    if (answers.has(instance)) await res.arrayBuffer()
+    else answers.set(instance, res)
+  }
+  return [...answers.values()]
 }
 
 /** The `name=value` of the session cookie a response set. */

@@ -10,17 +10,27 @@ import { type Database, openDb } from '../../src/db/client.js'
 import { task as taskTable } from '../../src/db/schema.js'
 import { toTaskJson } from '../../src/tasks/queries.js'
 import type { TaskJson } from '../../src/tasks/schemas.js'
-import { describeWithApp, type SignedIn, startTestApp, type TestApp, testDatabase } from '../support/harness.js'
+import { THROUGH_BALANCER } from '../support/balancer.js'
+import {
+  answerOfEachInstance,
+  describeWithApp,
+  type SignedIn,
+  startTestApp,
+  type TestApp,
+  testDatabase,
+} from '../support/harness.js'
 
 type Page = { items: TaskJson[]; next_cursor: string | null }
 
 // Two instances with caches of their own (a, then b); on PostgreSQL each has its own pool too.
+// Through the balancer a and b both reach the pair behind it, and `lists` reads from each instance.
 describeWithApp('task-list cache', {}, (a, driver) => {
   let b: TestApp
   let bDatabase: Database | undefined
   let ann: SignedIn
   before(async () => {
-    if (driver === 'pg') bDatabase = await openDb({ url: process.env.TEST_DATABASE_URL })
+    // Through the balancer a and b are the same pair of processes, each with a pool of its own.
+    if (driver === 'pg' && !THROUGH_BALANCER) bDatabase = await openDb({ url: process.env.TEST_DATABASE_URL })
     // Same PUBLIC_URL: one issuer and audience, so each accepts the other's tokens.
     b = await startTestApp(driver, { PUBLIC_URL: a.config.publicUrl }, bDatabase ? { database: bDatabase } : {})
     ann = await a.signup()
@@ -30,12 +40,18 @@ describeWithApp('task-list cache', {}, (a, driver) => {
     await bDatabase?.close()
   })
 
-  const list = async (app: TestApp, who = ann, query = 'limit=100') => {
-    const res = await app.get(`/api/${who.user.id}/tasks?${query}`, who.token)
+  const pageOf = async (res: Response) => {
     assert.equal(res.status, 200)
     assert.match(res.headers.get('content-type') ?? '', /^application\/json/)
     return (await res.json()) as Page
   }
+  const list = async (app: TestApp, who = ann, query = 'limit=100') =>
+    pageOf(await app.get(`/api/${who.user.id}/tasks?${query}`, who.token))
+  /** The list as each instance behind `app` serves it: one page, or through the balancer one per instance. */
+  const lists = async (app: TestApp, who = ann, query = 'limit=100') =>
+    Promise.all(
+      (await answerOfEachInstance(() => app.get(`/api/${who.user.id}/tasks?${query}`, who.token))).map(pageOf),
+    )
   /** The user's tasks as stored right now, newest first: what a list must show. */
   const stored = async (who = ann) => {
     const db = (await testDatabase(driver)).db
@@ -64,17 +80,19 @@ describeWithApp('task-list cache', {}, (a, driver) => {
     ]
     await send(a, 'POST', '', { title: 'first' })
     for (n = 0; n < 40; n++) {
-      await list(b) // b holds the page now
-      await list(b, ann, 'limit=100&sort=title&order=asc')
+      await lists(b) // b holds the page now
+      await lists(b, ann, 'limit=100&sort=title&order=asc')
       const res = await writes[n % writes.length]?.()
       assert.ok(res && res.status < 300, `write ${n} failed: ${res?.status}`)
       const expected = await stored()
-      assert.deepEqual((await list(b)).items, expected, `after write ${n}`)
-      assert.deepEqual(
-        (await list(b, ann, 'limit=100&sort=title&order=asc')).items.map((t) => t.id).sort(),
-        expected.map((t) => t.id).sort(),
-        `after write ${n}, another cached page`,
-      )
+      for (const page of await lists(b)) assert.deepEqual(page.items, expected, `after write ${n}`)
+      for (const page of await lists(b, ann, 'limit=100&sort=title&order=asc')) {
+        assert.deepEqual(
+          page.items.map((t) => t.id).sort(),
+          expected.map((t) => t.id).sort(),
+          `after write ${n}, another cached page`,
+        )
+      }
     }
   })
 
@@ -106,20 +124,20 @@ describeWithApp('task-list cache', {}, (a, driver) => {
     const dee = await a.signup()
     const created = await a.post(`/api/${dee.user.id}/tasks`, { title: 'before' }, { token: dee.token })
     const { id } = (await created.json()) as TaskJson
-    assert.equal((await list(b, dee)).items[0]?.title, 'before')
+    for (const page of await lists(b, dee)) assert.equal(page.items[0]?.title, 'before')
 
     // A change with the version trigger switched off is invisible: the page comes from memory.
     await withoutTriggers(async (run) => {
       await run(sql`update task set title = 'behind the cache' where id = ${id}`)
     })
-    assert.equal((await list(b, dee)).items[0]?.title, 'before', 'the cached page was served')
+    for (const page of await lists(b, dee)) assert.equal(page.items[0]?.title, 'before', 'the cached page was served')
 
     // The same change made normally — here by hand, outside the API — is seen at once.
     const db = (await testDatabase(driver)).db
     await db.execute(sql`update task set title = 'by hand' where id = ${id}`)
-    assert.equal((await list(b, dee)).items[0]?.title, 'by hand')
+    for (const page of await lists(b, dee)) assert.equal(page.items[0]?.title, 'by hand')
     await db.execute(sql`delete from task where id = ${id}`)
-    assert.deepEqual((await list(b, dee)).items, [])
+    for (const page of await lists(b, dee)) assert.deepEqual(page.items, [])
   })
 
   it("deleting a user empties their list through the cascade, and nobody else's page changes", async () => {
@@ -129,13 +147,14 @@ describeWithApp('task-list cache', {}, (a, driver) => {
       await a.post(`/api/${who.user.id}/tasks`, { title: 'mine' }, { token: who.token })
     }
     const fayBefore = await list(b, fay)
-    assert.equal((await list(b, eve)).items.length, 1)
+    for (const page of await lists(b, fay)) assert.deepEqual(page, fayBefore)
+    for (const page of await lists(b, eve)) assert.equal(page.items.length, 1)
     // By hand, so no session ends and eve's access token still verifies: only the cascade
     // and its version bumps tell the cache.
     const db = (await testDatabase(driver)).db
     await db.execute(sql`delete from "user" where id = ${eve.user.id}`)
-    assert.deepEqual((await list(b, eve)).items, [])
-    assert.deepEqual(await list(b, fay), fayBefore)
+    for (const page of await lists(b, eve)) assert.deepEqual(page.items, [])
+    for (const page of await lists(b, fay)) assert.deepEqual(page, fayBefore)
   })
 
   it('a restore that sets the version back never brings back a page cached before it', async () => {
@@ -154,7 +173,7 @@ describeWithApp('task-list cache', {}, (a, driver) => {
     // Written after the backup, and cached by b at the newest version.
     await create('lost by the restore 1')
     await create('lost by the restore 2')
-    assert.equal((await list(b, gus)).items.length, 3)
+    for (const page of await lists(b, gus)) assert.equal(page.items.length, 3)
 
     // The restore, as pg_restore loads data (its triggers do not fire): gus's tasks and version as
     // in the backup. b is not asked in between, so only the version can tell it.
@@ -173,7 +192,7 @@ describeWithApp('task-list cache', {}, (a, driver) => {
       expected.map((t) => t.title),
       ['after the restore 2', 'after the restore 1', 'in the backup'],
     )
-    assert.deepEqual((await list(b, gus)).items, expected)
+    for (const page of await lists(b, gus)) assert.deepEqual(page.items, expected)
   })
 
   /** Runs statements on one connection whose triggers are off (superuser only). */
