@@ -67,15 +67,19 @@ export async function measureList(
     if (open) await holder.close()
   }
 
-  const mean = (open: boolean, of: (l: Load) => number) => {
-    const values = phases.filter((p) => p.streams > 0 === open).map((p) => of(p.load))
-    return values.reduce((sum, v) => sum + v, 0) / values.length
+  return { generator, streams, phases, ...ratios(phases) }
+}
+
+/** Each phase with streams over the mean of the two phases around it; the median of those. */
+export function ratios(phases: ListResult['phases']): { rpsRatio: number; p99Ratio: number } {
+  const median = (of: (l: Load) => number) => {
+    const each = phases.flatMap((p, i) => {
+      const [before, after] = [phases[i - 1], phases[i + 1]]
+      if (p.streams === 0 || !before || !after) return []
+      return [of(p.load) / ((of(before.load) + of(after.load)) / 2)]
+    })
+    each.sort((a, b) => a - b)
+    return each[Math.floor(each.length / 2)] ?? Number.NaN
   }
-  return {
-    generator,
-    streams,
-    phases,
-    rpsRatio: mean(true, (l) => l.rps) / mean(false, (l) => l.rps),
-    p99Ratio: mean(true, (l) => l.p99) / mean(false, (l) => l.p99),
-  }
+  return { rpsRatio: median((l) => l.rps), p99Ratio: median((l) => l.p99) }
 }
