@@ -20,6 +20,8 @@ describeWithApp('task pagination under concurrent writes', {}, (t) => {
       const added = new Set<string>()
       let paging = true
       let pages = 0
+      let step = 0
+      let writing = true
 
       const pager = (async () => {
         try {
@@ -29,7 +31,9 @@ describeWithApp('task pagination under concurrent writes', {}, (t) => {
             for (const item of page.items) visits.set(item.id, (visits.get(item.id) ?? 0) + 1)
             cursor = page.next_cursor
             pages++
-            await sleep(5) // let the writer in between pages
+            // The writer takes a step between any two pages, however the machine schedules them.
+            const seen = step
+            while (step === seen && writing) await sleep(5)
           } while (cursor)
         } finally {
           paging = false
@@ -37,19 +41,22 @@ describeWithApp('task pagination under concurrent writes', {}, (t) => {
       })()
 
       const writer = (async () => {
-        let step = 0
-        while (paging && step < 40) {
-          step++
-          if (step % 2 === 1 && added.size < 12) {
-            added.add((await api.create({ title: `added ${step}` })).id)
-          } else {
-            const victims = [...initialIds].filter((id) => !visits.has(id) && !deleted.has(id))
-            const victim = victims[Math.floor(Math.random() * victims.length)]
-            if (!victim) continue
-            deleted.add(victim)
-            const res = await api.send('DELETE', `/${victim}`)
-            assert.equal(res.status, 204)
+        try {
+          while (paging && step < 40) {
+            step++
+            if (step % 2 === 1 && added.size < 12) {
+              added.add((await api.create({ title: `added ${step}` })).id)
+            } else {
+              const victims = [...initialIds].filter((id) => !visits.has(id) && !deleted.has(id))
+              const victim = victims[Math.floor(Math.random() * victims.length)]
+              if (!victim) continue
+              deleted.add(victim)
+              const res = await api.send('DELETE', `/${victim}`)
+              assert.equal(res.status, 204)
+            }
           }
+        } finally {
+          writing = false
         }
       })()
 
