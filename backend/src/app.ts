@@ -50,10 +50,17 @@ export function createApp(services: Services, lifecycle: { draining(): boolean }
   app.route('/', opsRouter({ database, draining: lifecycle.draining }))
   app.route('/api', authRouter({ ...services, db: database.db }))
   app.route('/api', currentUserRouter({ db: database.db, requireUser }))
-  app.route('/api', meRouter({ ...services, db: database.db, requireUser }))
+  const announceWrite = (userId: string) => services.announcer.changed(userId)
+  app.route('/api', meRouter({ ...services, db: database.db, requireUser, announceWrite }))
   app.route(
     '/api',
-    tasksRouter({ db: database.db, listCache: services.listCache, limits: services.taskLimits, requireUser }),
+    tasksRouter({
+      db: database.db,
+      listCache: services.listCache,
+      limits: services.taskLimits,
+      requireUser,
+      announceWrite,
+    }),
   )
   app.route('/api', syncRouter({ ...services, db: database.db, trustedOrigins, draining: lifecycle.draining }))
 

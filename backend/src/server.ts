@@ -14,6 +14,7 @@ import { checkInstancesAgree, instanceFingerprint } from './identity/instance-ag
 import { checkRevocationReaches } from './identity/revocation.js'
 import { checkSigningKeysReadable } from './identity/signing-keys.js'
 import { createServices } from './services.js'
+import { API_APPLICATION_NAME } from './sync/announcer.js'
 
 /** In-flight requests get this long to finish on SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000
@@ -55,6 +56,7 @@ async function main() {
     directUrl: config.databaseDirectUrl,
     preparedStatements: config.databasePreparedStatements,
     applicationName: fingerprint,
+    poolApplicationName: API_APPLICATION_NAME,
     dataDir: join(config.dataDir, 'pglite'),
     pgliteInWorker: true,
     poolSize: config.databasePoolSize,

@@ -19,6 +19,7 @@ import { createMailer, type Mailer } from './mail/mailer.js'
 import { createSecurityNotices, type SecurityNotices } from './mail/security-notices.js'
 import { createRateLimiter } from './rate-limits/counters.js'
 import { type AuthLimits, createAuthLimits } from './rate-limits/policy.js'
+import { type Announcer, createAnnouncer } from './sync/announcer.js'
 import { createFeed, type Feed } from './sync/feed.js'
 import { createStreamRegistry, type StreamRegistry } from './sync/limits.js'
 import { createTaskLimits, type TaskLimits } from './tasks/limits.js'
@@ -45,6 +46,8 @@ export type Services = {
   taskLimits: TaskLimits
   /** Each user's live-sync events, read from the database and delivered on NOTIFY. */
   feed: Feed
+  /** Tells live sync, on every instance, of the API's own task writes once they committed. */
+  announcer: Announcer
   /** The live-sync streams open on this instance: their slots, revocations and shutdown. */
   streams: StreamRegistry
   /** Stops background work (revocation listener, mail); the database is the caller's to close. */
@@ -90,6 +93,7 @@ export async function createServices(config: Config, database: Database, log: Lo
     replayMaxEvents: config.sync.replayMaxEvents,
   })
   await feed.start()
+  const announcer = createAnnouncer({ database, feed, log })
   const streams = createStreamRegistry({
     maxStreamsPerUser: config.sync.maxStreamsPerUser,
     maxStreams: config.sync.maxStreams,
@@ -113,12 +117,14 @@ export async function createServices(config: Config, database: Database, log: Lo
     cleanup,
     taskLimits: createTaskLimits(config.taskLimits, database),
     feed,
+    announcer,
     streams,
     async close() {
       // Open streams end first: nothing is delivered once the feed stops.
       streams.closeAll()
       streams.close()
       await background.idle() // it may still send mail
+      await announcer.close()
       await Promise.all([feed.close(), revocations.close(), mailer.close(), cleanup.stop()])
     },
   }

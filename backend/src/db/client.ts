@@ -32,6 +32,8 @@ export type Database = {
   directUrl: string | undefined
   /** The `application_name` of this instance's own long-lived connection (LISTEN), if it has one. */
   applicationName: string | undefined
+  /** The `application_name` of the pool's connections, if it has one (sync/announcer.ts). */
+  poolApplicationName: string | undefined
   /** The pg pool; undefined for PGlite. */
   pool: pg.Pool | undefined
   pglite: PGlite | undefined
@@ -58,6 +60,12 @@ export type OpenDbOptions = {
   preparedStatements?: boolean | undefined
   /** `application_name` of the LISTEN connection, by which instances find each other (instance-agreement.ts). */
   applicationName?: string | undefined
+  /**
+   * `application_name` of the pool's connections. The server names them so that the live-sync
+   * trigger leaves announcing their writes to the API (sync/announcer.ts); unnamed, every write
+   * is announced by the database itself.
+   */
+  poolApplicationName?: string | undefined
   /** PGlite directory; unset (with no url) → in memory. */
   dataDir?: string | undefined
   /**
@@ -93,6 +101,7 @@ function pgliteDatabase(client: PGlite, pglite: PGlite | undefined, listen: NonN
     url: undefined,
     directUrl: undefined,
     applicationName: undefined,
+    poolApplicationName: undefined,
     pool: undefined,
     pglite,
     listen,
@@ -114,6 +123,8 @@ function openPg(url: string, options: OpenDbOptions): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // A startup parameter every pooler passes on (PgBouncer tracks it per client).
+    ...(options.poolApplicationName ? { application_name: options.poolApplicationName } : {}),
     // Fail fast when the database is unreachable instead of queueing forever.
     connectionTimeoutMillis: 2_000,
     idleTimeoutMillis: 30_000,
@@ -133,6 +144,7 @@ function openPg(url: string, options: OpenDbOptions): Database {
     url,
     directUrl: options.directUrl ?? url,
     applicationName: options.applicationName,
+    poolApplicationName: options.poolApplicationName,
     pool,
     pglite: undefined,
     listen: undefined,

@@ -12,10 +12,15 @@ import { endingSessionsBecause } from '../identity/revocation-reason.js'
 import { DeleteMeBody, UpdateMeBody } from './schemas.js'
 import { accountRoute, type PasswordConfirmationDeps, passwordConfirmation } from './shared.js'
 
-export type ProfileDeps = PasswordConfirmationDeps & { auth: Auth; audit: AuditLog }
+export type ProfileDeps = PasswordConfirmationDeps & {
+  auth: Auth
+  audit: AuditLog
+  /** The account's deletion committed: live sync sends its streams account.deleted (sync/announcer.ts). */
+  announceWrite: (userId: string) => void
+}
 
 export function profileRouter(deps: ProfileDeps) {
-  const { auth, audit } = deps
+  const { auth, audit, announceWrite } = deps
   const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   const withPasswordConfirmed = passwordConfirmation(deps)
 
@@ -56,6 +61,7 @@ export function profileRouter(deps: ProfileDeps) {
     await endingSessionsBecause('account_deleted', () =>
       withPasswordConfirmed(c, 'password', (headers) => auth.api.deleteUser({ body: { password }, headers })),
     )
+    announceWrite(userId)
     await audit.recordDeletion(userId)
     await clearAuthCookies(c, auth)
     return c.body(null, 204)

@@ -33,6 +33,8 @@ export type MeRoutesDeps = {
   secondFactors: SecondFactors
   notices: SecurityNotices
   requireUser: MiddlewareHandler<AppEnv>
+  /** The account's deletion committed: live sync tells its streams (sync/announcer.ts). */
+  announceWrite: (userId: string) => void
 }
 
 export function meRouter(deps: MeRoutesDeps) {

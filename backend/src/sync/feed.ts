@@ -40,6 +40,8 @@ export type Feed = {
    * Rejects with `FeedUnavailableError` when the database cannot be reached (the route answers 503).
    */
   open(userId: string, lastEventId: string | undefined, onEvent: (event: SyncEvent) => void): Promise<OpenedFeed>
+  /** Events of this user committed (a write of this instance, or a NOTIFY): reads them for its streams. */
+  heard(userId: string): void
   start(): Promise<void>
   close(): Promise<void>
 }
@@ -84,15 +86,17 @@ export function createFeed(deps: {
   const users = new Map<string, UserStreams>()
   let closed = false
 
+  const heard = (userId: string) => {
+    const user = users.get(userId)
+    if (!user) return
+    for (const stream of user.streams) if (stream.after === undefined) stream.heard = true
+    catchUp(user)
+  }
+
   const listener = createFeedListener({
     database,
     log,
-    onNotify(userId) {
-      const user = users.get(userId)
-      if (!user) return
-      for (const stream of user.streams) if (stream.after === undefined) stream.heard = true
-      catchUp(user)
-    },
+    onNotify: heard,
     onResumed() {
       for (const user of users.values()) {
         for (const stream of user.streams) stream.interrupted = true
@@ -218,6 +222,7 @@ export function createFeed(deps: {
       if (stream.heard || stream.interrupted) catchUp(owner)
       return { readyId: resumed.readyId, backlog: resumed.backlog, close }
     },
+    heard,
     start: () => listener.start(),
     async close() {
       closed = true

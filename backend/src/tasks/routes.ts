@@ -50,6 +50,8 @@ export type TasksDeps = {
   listCache: ListCache
   limits: TaskLimits
   requireUser: MiddlewareHandler<AppEnv>
+  /** A write of this user's tasks committed: live sync tells their streams (sync/announcer.ts). */
+  announceWrite: (userId: string) => void
 }
 
 const TAGS = ['Tasks']
@@ -62,7 +64,7 @@ const callerOwnsPath: MiddlewareHandler<AppEnv> = async function callerOwnsPath(
 
 const taskNotFound = () => notFound('task')
 
-export function tasksRouter({ db, listCache, limits, requireUser }: TasksDeps) {
+export function tasksRouter({ db, listCache, limits, requireUser, announceWrite }: TasksDeps) {
   const router = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid })
   // Authentication, then ownership, before any validation: a stranger learns nothing. Writes
   // are counted before their bodies are read: a flood of invalid ones costs CPU too.
@@ -70,6 +72,12 @@ export function tasksRouter({ db, listCache, limits, requireUser }: TasksDeps) {
   router.use('/:user_id/tasks/*', requireUser, callerOwnsPath)
   // Once: Hono's `tasks/*` matches `tasks` itself too.
   router.use('/:user_id/tasks/*', limitTaskWrites(limits))
+  // A write answered 2xx has committed (every handler awaits its statement before answering).
+  router.use('/:user_id/tasks/*', async (c, next) => {
+    await next()
+    const write = c.req.method !== 'GET' && c.req.method !== 'HEAD'
+    if (write && c.res.status >= 200 && c.res.status < 300) announceWrite(c.var.caller.userId)
+  })
 
   const common = { tags: TAGS, security: bearerSecurity }
   const denied = errors(401, 403)

@@ -11,9 +11,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import { type Database, openDb } from '../../src/db/client.js'
 import { migrate } from '../../src/db/migrate.js'
+import { createLogger } from '../../src/http/logger.js'
+import { API_APPLICATION_NAME, createAnnouncer } from '../../src/sync/announcer.js'
 import { type Feed, FeedUnavailableError } from '../../src/sync/feed.js'
 import { closeDatabases, describeEachDriver, testDatabase } from '../support/harness.js'
-import { insertTask, kinds, newUser, startFeed, taskIn, watch } from './feed-support.js'
+import { DELIVERY_MS, insertTask, kinds, newUser, startFeed, taskIn, watch } from './feed-support.js'
 
 const PG_URL = process.env.TEST_DATABASE_URL
 /** API.md: "Within 5 s of the database answering again, each stream that may have missed events gets resync". */
@@ -112,6 +114,45 @@ describe('Live-sync delivery across instances on PostgreSQL', {
     assert.ok(BigInt(events[1]?.id ?? 0) > BigInt(resync?.id ?? 0))
     assert.equal(taskIn(events.at(-1)).title, 'after')
     stream.close()
+  })
+
+  it("leaves the API's named pool to announce its own writes, many users per NOTIFY, to every instance", async () => {
+    // The server's pool: the trigger does not NOTIFY for it (migration 0009), the announcer does.
+    const api = await openDb({ url: PG_URL, poolApplicationName: API_APPLICATION_NAME })
+    const feedApi = await startFeed(api)
+    const announcer = createAnnouncer({ database: api, feed: feedApi, log: createLogger('silent') })
+    try {
+      const [ann, bob] = [await newUser(one), await newUser(one)]
+      const [annHere, annThere, bobThere] = [
+        await watch(feedApi, ann),
+        await watch(feedTwo, ann),
+        await watch(feedTwo, bob),
+      ]
+      await insertTask(api, ann, 'unannounced')
+      await insertTask(api, bob, 'unannounced')
+      await sleep(DELIVERY_MS / 2)
+      assert.deepEqual(
+        [annHere, annThere, bobThere].map((s) => s.live.length),
+        [0, 0, 0],
+        'the trigger stayed silent',
+      )
+
+      announcer.changed(ann)
+      announcer.changed(bob)
+      for (const stream of [annHere, annThere, bobThere]) {
+        const [created] = await stream.until(1)
+        assert.equal(taskIn(created).title, 'unannounced')
+      }
+      // Any other connection is announced by the trigger, as before.
+      await insertTask(one, bob, 'by an operator')
+      const [, operator] = await bobThere.until(2)
+      assert.equal(taskIn(operator).title, 'by an operator')
+      for (const stream of [annHere, annThere, bobThere]) stream.close()
+    } finally {
+      await announcer.close()
+      await feedApi.close()
+      await api.close()
+    }
   })
 })
 

@@ -1,6 +1,7 @@
 /**
  * Live sync across two real server processes on one PostgreSQL (API.md "Live sync"): a write on
- * one reaches the streams on the other within a second, an id from one resumes on the other, a
+ * one reaches the streams on the other within a second (announced by the API, decision 030), so
+ * does an operator's SQL (announced by the database), an id from one resumes on the other, a
  * sign-out on one ends the other's stream of that session, and SIGTERM closes a process's
  * streams without an event while the other instance goes on.
  */
@@ -9,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import pg from 'pg'
 import { freePort } from '../../testkit/free-port.js'
 import { type ServerProcess, startServerAndWait, terminate } from '../../testkit/server-process.js'
 import { NEEDS_PG, PG_URL, signIn, signOut } from '../revocation/support.js'
@@ -106,6 +108,34 @@ describe('live sync across two server processes (PostgreSQL)', { skip: NEEDS_PG 
     } finally {
       onA.close()
       onB.close()
+    }
+  })
+
+  it("delivers an operator's SQL (no API in between) to both instances' streams within a second", async () => {
+    const { email, userId } = await signUp()
+    const s = await signIn(a.base, email)
+    const auth = { authorization: `Bearer ${s.token}` }
+    const streams = [
+      await openSse(streamUrl(a.base, userId), { headers: auth }),
+      await openSse(streamUrl(b.base, userId), { headers: auth }),
+    ]
+    const operator = new pg.Client({ connectionString: PG_URL })
+    await operator.connect()
+    try {
+      await Promise.all(streams.map((stream) => stream.next()))
+      await operator.query(
+        `insert into task (id, user_id, title, created_at, updated_at) values (gen_random_uuid()::text, $1, 'By hand', now(), now())`,
+        [userId],
+      )
+      const committedAt = performance.now()
+      for (const stream of streams) {
+        const heard = await stream.next(DELIVERY_MS + 500)
+        assert.equal(titleOf(heard), 'By hand')
+        assert.ok(heard.at - committedAt <= DELIVERY_MS, `heard ${Math.round(heard.at - committedAt)} ms later`)
+      }
+    } finally {
+      await operator.end()
+      for (const stream of streams) stream.close()
     }
   })
 
