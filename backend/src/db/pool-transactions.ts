@@ -8,7 +8,9 @@
  * So every transaction of a pool-backed database (ours and Better Auth's adapter's) takes its
  * client here, listens to it, and gives it back, destroyed if it broke.
  */
-import { drizzle } from 'drizzle-orm/node-postgres'
+import { createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm'
+import { type drizzle, NodePgSession } from 'drizzle-orm/node-postgres'
+import { PgDialect } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
 import type * as schema from './schema.js'
 
@@ -26,6 +28,10 @@ function connectionBroke(err: unknown): boolean {
 type Transaction = ReturnType<typeof drizzle<typeof schema>>['transaction']
 
 export function poolTransactions(pool: pg.Pool, tables: typeof schema): Transaction {
+  // What drizzle() would work out from the schema for every transaction, worked out once.
+  const dialect = new PgDialect()
+  const relational = extractTablesRelationalConfig(tables, createTableRelationsHelpers)
+  const schemaConfig = { fullSchema: tables, schema: relational.tables, tableNamesMap: relational.tableNamesMap }
   return (async (work, config) => {
     const client = await pool.connect()
     let broken: Error | undefined
@@ -35,7 +41,7 @@ export function poolTransactions(pool: pg.Pool, tables: typeof schema): Transact
     client.on('error', lost)
     try {
       // Over one client (not a pool), Drizzle neither takes nor gives back a connection.
-      return await drizzle({ client, schema: tables }).transaction(work, config)
+      return await new NodePgSession(client, dialect, schemaConfig).transaction(work as never, config)
     } catch (err) {
       // A connection that broke mid-transaction fails the next statement, and Drizzle's ROLLBACK,
       // with "Client was closed and is not queryable": answer the break itself (a 503), not that.
