@@ -102,16 +102,27 @@ const MAX_PAUSED_PER_IP = 32
 const MAX_PAUSED = 2_000
 /** Keys this instance has seen over their limit, remembered locally at most this many. */
 const BLOCKED_CACHE_SIZE = 10_000
+/**
+ * How long this instance answers a block from memory before it asks the database again: a
+ * success on another instance (the owner signing in) takes the counts back there, and this
+ * instance must not keep refusing the account until the window ends.
+ */
+const BLOCK_RECHECK_MS = 1_000
 
 export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimits'], delays: SigninDelays): AuthLimits {
   // A key over its limit stays over it until its window ends: only a successful sign-in takes
   // counts back, and a blocked sign-in never reaches the password check. So a flood of refused
-  // attempts is answered from memory instead of costing the database two writes each. (A
-  // success that raced the block clears it here; other instances keep theirs until it ends.)
-  const blockedUntil = new Map<string, number>()
+  // attempts is answered from memory instead of costing the database two writes each — for a
+  // second at a time, then the database is asked again (a success on another instance clears
+  // the counts there; one here clears the memory at once).
+  const blockedUntil = new Map<string, { until: number; recheckAt: number }>()
   const refuseIfBlocked = (...keys: string[]) => {
     const now = Date.now()
-    const until = Math.max(...keys.map((key) => blockedUntil.get(key) ?? 0))
+    let until = 0
+    for (const key of keys) {
+      const block = blockedUntil.get(key)
+      if (block && block.recheckAt > now) until = Math.max(until, block.until)
+    }
     if (until > now) throw tooManyRequests((until - now) / 1000)
   }
   // Pauses (the tarpit, an account's growing delay) hold a timer, not work, but each held
@@ -151,10 +162,11 @@ export function createAuthLimits(limiter: RateLimiter, limits: Config['rateLimit
   const block = (key: string, retryAfterSeconds: number) => {
     if (blockedUntil.size >= BLOCKED_CACHE_SIZE) {
       const now = Date.now()
-      for (const [k, until] of blockedUntil) if (until <= now) blockedUntil.delete(k)
+      for (const [k, block] of blockedUntil) if (Math.min(block.until, block.recheckAt) <= now) blockedUntil.delete(k)
       if (blockedUntil.size >= BLOCKED_CACHE_SIZE) return // still full: fall back to the database
     }
-    blockedUntil.set(key, Date.now() + retryAfterSeconds * 1000)
+    const now = Date.now()
+    blockedUntil.set(key, { until: now + retryAfterSeconds * 1000, recheckAt: now + BLOCK_RECHECK_MS })
   }
   /**
    * Counts a hit on each `[key, limit]` in a window; remembers the keys now over their limit

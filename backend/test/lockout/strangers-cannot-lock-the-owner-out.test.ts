@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { NEW_PASSWORD, WRONG_PASSWORD } from '../support/account.js'
 import { call, freshClient, signUpAs } from '../support/clients.js'
 import { expectLimited } from '../support/expectations.js'
@@ -49,8 +50,14 @@ describeWithApp('strangers cannot lock the owner out', LOCKOUT_ENV, (t) => {
     const browser = await signin(t, owner.email, STRONG_PASSWORD, { deviceCookie: owner.deviceCookie })
     assert.equal(browser.res.status, 200, await browser.res.clone().text())
     assert.ok(deviceCookieOf(browser.res), 'a fresh device cookie')
-    // The owner proved the password: the account's count starts again.
-    const after = await signin(t, owner.email, STRONG_PASSWORD)
+    // The owner proved the password: the account's count starts again — on every instance within
+    // a second (another one may answer from its memory of the block until it asks the database).
+    const signedInAt = Date.now()
+    let after = await signin(t, owner.email, STRONG_PASSWORD)
+    while (after.res.status === 429 && Date.now() - signedInAt < 1_500) {
+      await sleep(100)
+      after = await signin(t, owner.email, STRONG_PASSWORD)
+    }
     assert.equal(after.res.status, 200, 'a new client after the owner signed in')
   })
 
