@@ -17,7 +17,7 @@ export const SYNC_CHANNEL = 'taskwell_sync'
 /** A stream promises `resync` within 5 s of the database answering again: retry well within that. */
 const RECONNECT_MAX_DELAY_MS = 1_000
 /** Not the instance fingerprint (identity/instance-agreement.ts counts connections by that name). */
-const APPLICATION_NAME = 'taskwell live sync'
+export const LISTENER_APPLICATION_NAME = 'taskwell live sync'
 
 export type FeedListener = {
   /** Listens; rejects when the database cannot be reached at all. */
@@ -48,7 +48,7 @@ export function createFeedListener(deps: {
     const current = new pg.Client({
       connectionString: database.directUrl,
       connectionTimeoutMillis: 2_000,
-      application_name: APPLICATION_NAME,
+      application_name: LISTENER_APPLICATION_NAME,
       // A connection whose peer vanished (no reset) is noticed by TCP keepalive, not left silent.
       keepAlive: true,
     })
