@@ -114,7 +114,7 @@ export function uniqueEmail(prefix = 'user'): string {
 }
 
 /** Generous limits so tests do not trip over each other; limit tests lower them. */
-const TEST_ENV: Record<string, string> = {
+export const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   BETTER_AUTH_SECRET: TEST_SECRET,
   LOG_LEVEL: 'silent',

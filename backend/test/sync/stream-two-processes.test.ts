@@ -14,7 +14,7 @@ import pg from 'pg'
 import { freePort } from '../../testkit/free-port.js'
 import { type ServerProcess, startServerAndWait, terminate } from '../../testkit/server-process.js'
 import { NEEDS_PG, PG_URL, signIn, signOut } from '../revocation/support.js'
-import { closeDatabases, STRONG_PASSWORD, TEST_SECRET, uniqueEmail } from '../support/harness.js'
+import { closeDatabases, STRONG_PASSWORD, TEST_ENV, uniqueEmail } from '../support/harness.js'
 import { assertEndsWithin, openSse, parseData, type SseEvent, streamUrl } from './sse-reader.js'
 
 after(closeDatabases)
@@ -31,12 +31,13 @@ describe('live sync across two server processes (PostgreSQL)', { skip: NEEDS_PG 
     dataDir = mkdtempSync(join(tmpdir(), 'taskwell-sync-'))
     const [portA, portB] = [await freePort(), await freePort()]
     const env = {
+      // The tests' generous limits: every request comes from 127.0.0.1, and the database's
+      // counters are shared with every other test of the run.
+      ...TEST_ENV,
       DATABASE_URL: PG_URL as string,
       // Both name A's origin: tokens carry it as iss and aud, so each verifies the other's.
       PUBLIC_URL: `http://localhost:${portA}`,
-      BETTER_AUTH_SECRET: TEST_SECRET,
       LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
       DATA_DIR: dataDir,
     }
     // Two processes compile and migrate at once on a busy 2-core machine: give them time.
