@@ -96,7 +96,8 @@ after(() => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-describe('npm start with NODE_ENV=development exported', { timeout: 300_000 }, () => {
+// Three starts, two of them full builds of the web app (a killed build is rebuilt from nothing).
+describe('npm start with NODE_ENV=development exported', { timeout: 600_000 }, () => {
   it('builds the web app on a first start and serves it', async () => {
     rmSync(DIST_PATH, { recursive: true, force: true })
     const s = await start()

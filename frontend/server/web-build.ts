@@ -32,7 +32,11 @@ export function isCompleteBuild(distDir: string): boolean {
 export function buildWebApp(frontend: string, distDir: string, env: NodeJS.ProcessEnv = process.env): number {
   const dir = resolve(frontend, distDir)
   const nextBin = createRequire(join(frontend, 'package.json')).resolve('next/dist/bin/next')
-  rmSync(join(dir, BUILD_COMPLETE_FILE), { force: true })
+  // A build that did not finish may have left any file cut short, and `next build` reads some of
+  // them back (a truncated JSON fails it): such a build starts from nothing. A finished one keeps
+  // its cache.
+  if (isCompleteBuild(dir)) rmSync(join(dir, BUILD_COMPLETE_FILE), { force: true })
+  else rmSync(dir, { recursive: true, force: true })
   const build = spawnSync(process.execPath, [nextBin, 'build'], {
     cwd: frontend,
     stdio: 'inherit',

@@ -24,6 +24,12 @@ export function signInAfterEnd(reason: EndReason, here: string): string {
   return `/signin?${params}`
 }
 
+/**
+ * Pages that need no session and say their own outcome ("Your new password is set" after a
+ * reset, which ends every session): a session ending there does not take the user away.
+ */
+const PAGES_WITHOUT_SESSION = new Set(['/signin', '/signup', '/forgot-password', '/reset-password', '/verify-email'])
+
 export function LiveSyncProvider({ children }: { children: ReactNode }) {
   const { user, status, sessionEnded } = useAuth()
   const router = useRouter()
@@ -46,6 +52,7 @@ export function LiveSyncProvider({ children }: { children: ReactNode }) {
       onEnd: (reason) => {
         setReconnecting(false)
         if (!latest.current.sessionEnded()) return
+        if (PAGES_WITHOUT_SESSION.has(here.current)) return
         const search = typeof window === 'undefined' ? '' : window.location.search
         latest.current.router.replace(signInAfterEnd(reason, `${here.current}${search}`))
       },
