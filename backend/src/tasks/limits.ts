@@ -12,13 +12,13 @@ import type { AppEnv } from '../http/env.js'
 import { HttpError } from '../http/problem.js'
 import { ConcurrencyRefused, createLocalConcurrency, type LocalConcurrency } from '../rate-limits/local-concurrency.js'
 import { createLocalRateLimit, type LocalRateLimit } from '../rate-limits/local-rate.js'
-import type { ListBound } from './queries.js'
-import { type InTransaction, transactionsOf } from './transactions.js'
+import type { ListBound, QuotaGuard } from './queries.js'
+import { transactionsOf } from './transactions.js'
 
 export type TaskLimits = {
   maxTasksPerUser: number
-  /** Transactions on this database that never lose a pooled connection (transactions.ts). */
-  inTransaction: InTransaction
+  /** How creates keep to `maxTasksPerUser` on this database (queries.ts). */
+  quotaGuard: QuotaGuard
   /** How long a refusal (429) waits before it is answered, in ms. */
   refusalDelayMs: number
   /** How a filtered list is bounded on this database (queries.ts `ListBound`). */
@@ -72,7 +72,7 @@ export function createTaskLimits(config: Config['taskLimits'], database: Databas
   const inTransaction = transactionsOf(database)
   return {
     maxTasksPerUser: config.maxTasksPerUser,
-    inTransaction,
+    quotaGuard: database.driver === 'pg' ? { inTransaction } : { statementsRunAlone: database.db },
     refusalDelayMs: REFUSAL_DELAY_MS,
     listBound:
       database.driver === 'pg'

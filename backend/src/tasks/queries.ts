@@ -3,7 +3,22 @@
  * task is never read, changed or counted, not even to be filtered out afterwards.
  */
 import { randomUUID } from 'node:crypto'
-import { and, asc, type Column, desc, eq, gt, gte, ilike, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  type Column,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  ilike,
+  isNull,
+  lt,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import { type TaskRow, task } from '../db/schema.js'
 import type { Cursor, CursorKey } from './cursor.js'
@@ -252,42 +267,66 @@ function editableColumns(input: Partial<TaskInput>) {
 const QUOTA_LOCK_CLASS = 0x7461736b // "task"
 
 /**
- * Creates a task unless the user already holds `maxTasks`; undefined then. Race-free: creates
- * for one user take a transaction-scoped lock in turn, and each counts after it has the lock
- * (a new snapshot per statement), so parallel creates, from any instance, cannot overshoot.
- * The count stops at `maxTasks`, so it costs at most that many index entries.
+ * How creates keep to the task quota on this database (limits.ts). On PostgreSQL, parallel
+ * creates for one user, from any instance, take a transaction-scoped lock in turn. PGlite is one
+ * connection whose statements run one at a time, so there a create is one statement: a single trip
+ * to its thread, which holds the database only while it runs (decision 027).
+ */
+export type QuotaGuard = { inTransaction: InTransaction } | { statementsRunAlone: Db }
+
+/**
+ * Creates a task unless the user already holds `maxTasks`; undefined then. Race-free: on
+ * PostgreSQL the count runs after the user's lock is held (a new snapshot per statement), so
+ * parallel creates cannot overshoot; on PGlite nothing runs beside the statement.
  */
 export async function createTask(
-  inTransaction: InTransaction,
+  guard: QuotaGuard,
   userId: string,
   input: TaskInput,
   maxTasks: number,
 ): Promise<TaskRow | undefined> {
-  return inTransaction(async (tx) => {
+  if ('statementsRunAlone' in guard) return insertUnlessFull(guard.statementsRunAlone, userId, input, maxTasks)
+  return guard.inTransaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${QUOTA_LOCK_CLASS}, hashtext(${userId}))`)
-    const [held] = await tx.select({ count: sql<number>`count(*)::int` }).from(
-      tx
-        .select({ one: sql`1`.as('one') })
-        .from(task)
-        .where(eq(task.userId, userId))
-        .limit(maxTasks)
-        .as('held'),
-    )
-    if ((held?.count ?? 0) >= maxTasks) return undefined
-    const now = new Date()
-    const [row] = await tx
-      .insert(task)
-      .values({
-        id: randomUUID(),
-        userId,
-        ...editableColumns(input),
-        title: input.title,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-    return row
+    return insertUnlessFull(tx, userId, input, maxTasks)
   })
+}
+
+/**
+ * One statement: the new row, unless the user holds `maxTasks` already. The count stops at
+ * `maxTasks`, so it costs at most that many index entries.
+ */
+async function insertUnlessFull(
+  db: Db,
+  userId: string,
+  input: TaskInput,
+  maxTasks: number,
+): Promise<TaskRow | undefined> {
+  const now = new Date()
+  const newRow: TaskRow = {
+    id: randomUUID(),
+    userId,
+    title: input.title,
+    description: input.description,
+    completed: false,
+    priority: PRIORITY_VALUE[input.priority],
+    tags: input.tags,
+    dueAt: input.due_at,
+    completedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+  // INSERT … SELECT names every column in the table's order; each value is a parameter mapped
+  // as the column maps it, cast to the column's type (a bare parameter in a SELECT list is text).
+  const values = Object.entries(getTableColumns(task)).map(
+    ([key, column]) => sql`${sql.param(newRow[key as keyof TaskRow], column)}::${sql.raw(column.getSQLType())}`,
+  )
+  const held = sql`select 1 from ${task} where ${task.userId} = ${userId} limit ${maxTasks}`
+  const [row] = await db
+    .insert(task)
+    .select(sql`select ${sql.join(values, sql`, `)} where (select count(*) from (${held}) as held) < ${maxTasks}`)
+    .returning()
+  return row
 }
 
 /** PUT and PATCH: the given editable fields change; undefined when there is no such task. */

@@ -177,7 +177,7 @@ export function tasksRouter({ db, listCache, limits, requireUser, announceWrite 
   })
   router.openapi(createTaskRoute, async (c) => {
     const { user_id } = c.req.valid('param')
-    const row = await createTask(limits.inTransaction, c.var.caller.userId, c.req.valid('json'), limits.maxTasksPerUser)
+    const row = await createTask(limits.quotaGuard, c.var.caller.userId, c.req.valid('json'), limits.maxTasksPerUser)
     if (!row) throw taskLimitReached(limits.maxTasksPerUser)
     return c.json(toTaskJson(row), 201, { Location: `/api/${encodeURIComponent(user_id)}/tasks/${row.id}` })
   })
