@@ -12,8 +12,9 @@ import type { AppEnv } from '../http/env.js'
 import { HttpError } from '../http/problem.js'
 import { ConcurrencyRefused, createLocalConcurrency, type LocalConcurrency } from '../rate-limits/local-concurrency.js'
 import { createLocalRateLimit, type LocalRateLimit } from '../rate-limits/local-rate.js'
-import type { ListBound, QuotaGuard } from './queries.js'
+import type { ListBound } from './queries.js'
 import { transactionsOf } from './transactions.js'
+import type { QuotaGuard } from './writes.js'
 
 export type TaskLimits = {
   maxTasksPerUser: number

@@ -22,17 +22,7 @@ import {
   tooManySearches,
 } from './limits.js'
 import { type ListCache, pageKey } from './list-cache.js'
-import {
-  createTask,
-  deleteTask,
-  findTask,
-  isFiltered,
-  isStatementTimeout,
-  listTasks,
-  setCompletion,
-  toTaskJson,
-  updateTask,
-} from './queries.js'
+import { findTask, isFiltered, isStatementTimeout, listTasks, toTaskJson } from './queries.js'
 import {
   CompleteSchema,
   ListQuerySchema,
@@ -44,6 +34,7 @@ import {
   TaskSchema,
   UserIdParam,
 } from './schemas.js'
+import { createTask, deleteTask, setCompletion, updateTask } from './writes.js'
 
 export type TasksDeps = {
   db: Db
