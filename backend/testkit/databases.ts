@@ -50,14 +50,10 @@ export async function freshTarget(
       },
     }
   }
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
   // psql, if present, can drop it synchronously on an abrupt exit.
-  const unregisterDb = onExit(() => {
-    spawnSync('psql', [adminUrl, '-qc', `drop database if exists ${name} with (force)`], { stdio: 'ignore' })
-  })
+  const unregisterDb = onExit(() => dropDatabaseNow(adminUrl, name))
   return {
-    url: url.toString(),
+    url: beside(adminUrl, name),
     dataDir,
     drop: async () => {
       removeDir()
@@ -66,6 +62,18 @@ export async function freshTarget(
       unregisterDb()
     },
   }
+}
+
+/** The URL of the database `name` on the server of `url`. */
+export function beside(url: string, name: string): string {
+  const other = new URL(url)
+  other.pathname = `/${name}`
+  return other.toString()
+}
+
+/** Drops the database `name` before returning (psql, if present), for exit hooks, which cannot wait. */
+export function dropDatabaseNow(adminUrl: string, name: string): void {
+  spawnSync('psql', [adminUrl, '-qc', `drop database if exists "${name}" with (force)`], { stdio: 'ignore' })
 }
 
 export async function adminQuery(url: string, text: string): Promise<pg.QueryResult> {
