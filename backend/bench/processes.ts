@@ -12,7 +12,7 @@ import { buildWebApp } from '../../frontend/server/web-build.js'
 import { API, buildProblem, compile, WEB_SERVER, WEB_SERVER_JS } from '../../scripts/compiled.mjs'
 import type { Target } from '../testkit/databases.js'
 import { SERVER_ARGS, type ServerProcess, startServerAndWait, terminate } from '../testkit/server-process.js'
-import { SECRET } from './settings.js'
+import { benchServerEnv, SECRET } from './settings.js'
 
 const FRONTEND = fileURLToPath(new URL('../../frontend', import.meta.url))
 
@@ -63,24 +63,20 @@ export function apiArgs(): { args: string[]; runAs: string } {
 }
 
 export function startApi(target: Target, port: number, args: string[]): Promise<ServerProcess> {
-  return start('the API', args, port, {
-    PORT: String(port),
-    PUBLIC_URL: `http://localhost:${port}`,
-    BETTER_AUTH_SECRET: SECRET,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    MAIL_OUTBOX_IN_PRODUCTION: 'true', // no mail server here
-    RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
-    // Creates as fast as 50 connections can: the per-user bounds of decision 020 (120 writes a
-    // minute, 10,000 tasks) would refuse nearly all of it. `npm run bench -- abuse` measures them.
-    RATE_LIMIT_TASK_WRITES_PER_MINUTE: '1000000',
-    TASKS_MAX_PER_USER: '10000000',
-    // As `npm start`: the web app's proxy is believed about client addresses with the secret.
-    TRUSTED_PROXIES: '127.0.0.1,::1',
-    TRUSTED_PROXY_SECRET: PROXY_SECRET,
-    DATA_DIR: target.dataDir,
-    ...(target.url ? { DATABASE_URL: target.url } : {}),
-  })
+  return start(
+    'the API',
+    args,
+    port,
+    benchServerEnv(target, SECRET, {
+      PORT: String(port),
+      PUBLIC_URL: `http://localhost:${port}`,
+      // Creates as fast as 50 connections can, into one account as well.
+      TASKS_MAX_PER_USER: '10000000',
+      // As `npm start`: the web app's proxy is believed about client addresses with the secret.
+      TRUSTED_PROXIES: '127.0.0.1,::1',
+      TRUSTED_PROXY_SECRET: PROXY_SECRET,
+    }),
+  )
 }
 
 /** The bare baseline running the list's SQL (bare-server.ts). */

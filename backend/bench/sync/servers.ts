@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import type { Target } from '../../testkit/databases.js'
 import { freePort } from '../../testkit/free-port.js'
 import { SERVER_ARGS, type ServerProcess, startServerAndWait, terminate } from '../../testkit/server-process.js'
+import { benchServerEnv } from '../settings.js'
 import { PROBE_LINE } from './gc-probe.js'
 
 const SECRET = 'bench-sync-secret-that-is-at-least-32-characters'
@@ -19,18 +20,7 @@ export async function startApi(target: Target, name: string, { probe = false } =
     port,
     args: probe ? ['--expose-gc', '--import', 'tsx', '--import', './bench/sync/gc-probe.ts', ...server] : SERVER_ARGS,
     watch: new RegExp(`^${PROBE_LINE}`),
-    env: {
-      PUBLIC_URL,
-      BETTER_AUTH_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      MAIL_OUTBOX_IN_PRODUCTION: 'true', // no mail server here
-      RATE_LIMIT_SIGNUP_PER_HOUR: '1000000',
-      // The latency run writes 20 a second for one user: decision 020's 120 a minute would refuse most.
-      RATE_LIMIT_TASK_WRITES_PER_MINUTE: '1000000',
-      DATA_DIR: target.dataDir,
-      ...(target.url ? { DATABASE_URL: target.url } : {}),
-    },
+    env: benchServerEnv(target, SECRET, { PUBLIC_URL }),
     wait: { path: '/readyz', timeoutMs: 60_000, pollMs: 100 },
   })
 }
