@@ -18,7 +18,7 @@ import type { QuotaGuard } from './writes.js'
 
 export type TaskLimits = {
   maxTasksPerUser: number
-  /** How creates keep to `maxTasksPerUser` on this database (queries.ts). */
+  /** How creates keep to `maxTasksPerUser` on this database (writes.ts). */
   quotaGuard: QuotaGuard
   /** How long a refusal (429) waits before it is answered, in ms. */
   refusalDelayMs: number
