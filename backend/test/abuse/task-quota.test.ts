@@ -4,11 +4,13 @@
  * account's own tasks count.
  */
 import assert from 'node:assert/strict'
-import { it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
 import { eq, sql } from 'drizzle-orm'
+import { openDb } from '../../src/db/client.js'
+import { migrate } from '../../src/db/migrate.js'
 import { task as taskTable } from '../../src/db/schema.js'
 import { readProblem } from '../../testkit/problem.js'
-import { describeWithApp, type TestApp } from '../support/harness.js'
+import { describeWithApp, startTestApp, type TestApp } from '../support/harness.js'
 import { tasksOf } from '../tasks/support.js'
 
 const MAX = 5
@@ -54,21 +56,41 @@ describeWithApp('task quota', { TASKS_MAX_PER_USER: String(MAX) }, (t) => {
   })
 })
 
-describeWithApp('task quota under parallel creates', { TASKS_MAX_PER_USER: String(PARALLEL_MAX) }, (t) => {
-  it(`${PARALLEL_MAX * 3} parallel creates store exactly ${PARALLEL_MAX}, the rest 409`, async () => {
-    const who = await t.signup()
-    const ann = tasksOf(t, who)
-    await ann.create({ title: 'Already there' })
-    const statuses = await Promise.all(
-      Array.from({ length: PARALLEL_MAX * 3 }, async (_, i) => {
-        const res = await ann.send('POST', '', { json: { title: `parallel ${i}` } })
-        await res.arrayBuffer()
-        return res.status
-      }),
-    )
-    const created = statuses.filter((s) => s === 201).length
-    assert.deepEqual([...new Set(statuses)].sort(), [201, 409], `statuses: ${statuses.join(' ')}`)
-    assert.equal(created, PARALLEL_MAX - 1, 'the one already there counts')
-    assert.equal(await held(t, who.user.id), PARALLEL_MAX, 'the database holds exactly the limit')
+/** Many creates of one user at once: exactly the quota is stored, the rest are refused. */
+async function parallelCreates(t: TestApp) {
+  const who = await t.signup()
+  const ann = tasksOf(t, who)
+  await ann.create({ title: 'Already there' })
+  const statuses = await Promise.all(
+    Array.from({ length: PARALLEL_MAX * 3 }, async (_, i) => {
+      const res = await ann.send('POST', '', { json: { title: `parallel ${i}` } })
+      await res.arrayBuffer()
+      return res.status
+    }),
+  )
+  const created = statuses.filter((s) => s === 201).length
+  assert.deepEqual([...new Set(statuses)].sort(), [201, 409], `statuses: ${statuses.join(' ')}`)
+  assert.equal(created, PARALLEL_MAX - 1, 'the one already there counts')
+  assert.equal(await held(t, who.user.id), PARALLEL_MAX, 'the database holds exactly the limit')
+}
+
+const PARALLEL_ENV = { TASKS_MAX_PER_USER: String(PARALLEL_MAX) }
+
+describeWithApp('task quota under parallel creates', PARALLEL_ENV, (t) => {
+  it(`${PARALLEL_MAX * 3} parallel creates store exactly ${PARALLEL_MAX}, the rest 409`, () => parallelCreates(t))
+})
+
+// The server runs PGlite on a thread of its own, where a create is one statement (tasks/writes.ts).
+describe('task quota under parallel creates on PGlite in its own thread, as the server runs it', () => {
+  const t = {} as TestApp
+  before(async () => {
+    const database = await openDb({ pgliteInWorker: true })
+    await migrate(database)
+    Object.assign(t, await startTestApp('pglite', PARALLEL_ENV, { database }))
   })
+  after(async () => {
+    await t.close?.()
+    await t.services?.database.close()
+  })
+  it(`${PARALLEL_MAX * 3} parallel creates store exactly ${PARALLEL_MAX}, the rest 409`, () => parallelCreates(t))
 })
