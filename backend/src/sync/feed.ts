@@ -12,7 +12,15 @@
  */
 import type { Logger } from 'pino'
 import type { Database } from '../db/client.js'
-import { eventsAfter, idOf, newestPosition, positionOf, type StoredEvent, toSyncEvent } from './events-store.js'
+import {
+  eventsAfter,
+  idOf,
+  newestPosition,
+  newestPositions,
+  positionOf,
+  type StoredEvent,
+  toSyncEvent,
+} from './events-store.js'
 import { createFeedListener } from './feed-listener.js'
 
 /** One event as a stream writes it: `id:` line, `event:` line, one `data:` line of JSON. */
@@ -53,6 +61,14 @@ export class FeedUnavailableError extends Error {}
 const BATCH = 500
 /** A failed catch-up read is tried again after this long (the database may be restarting). */
 const RETRY_MS = 500
+/**
+ * How often, on PostgreSQL, an instance asks whether its streams' users have events it never
+ * heard of. The API announces its writes after they commit (announcer.ts): an instance that stops
+ * in between leaves the others unaware of that write until the user's next one. This bounds the
+ * wait. The question is one indexed read per SWEEP_USERS users.
+ */
+const SWEEP_MS = 5_000
+const SWEEP_USERS = 1_000
 
 type Stream = {
   onEvent: (event: SyncEvent) => void
@@ -80,11 +96,14 @@ export function createFeed(deps: {
   log: Logger
   replaySeconds: number
   replayMaxEvents: number
+  /** How often to look for unannounced events (SWEEP_MS); PostgreSQL only. */
+  sweepMs?: number
 }): Feed {
-  const { database, log, replaySeconds, replayMaxEvents } = deps
+  const { database, log, replaySeconds, replayMaxEvents, sweepMs = SWEEP_MS } = deps
   const db = database.db
   const users = new Map<string, UserStreams>()
   let closed = false
+  let sweepTimer: NodeJS.Timeout | undefined
 
   const heard = (userId: string) => {
     const user = users.get(userId)
@@ -168,6 +187,35 @@ export function createFeed(deps: {
     }
   }
 
+  /** Catches up every user one of whose open streams is behind the newest position. */
+  async function sweep() {
+    const watched = [...users.values()]
+    for (let i = 0; i < watched.length && !closed; i += SWEEP_USERS) {
+      const some = watched.slice(i, i + SWEEP_USERS)
+      const newest = await newestPositions(
+        db,
+        some.map((user) => user.userId),
+      )
+      for (const user of some) {
+        const at = newest.get(user.userId) ?? 0
+        if ([...user.streams].some((s) => s.after !== undefined && !s.closed && s.after < at)) catchUp(user)
+      }
+    }
+  }
+
+  const sweepLater = () => {
+    sweepTimer = setTimeout(async () => {
+      try {
+        await sweep()
+      } catch (err) {
+        // The database is away: the listener tells every stream `resync` once it is back.
+        log.debug({ err }, 'live sync could not look for unannounced events')
+      }
+      if (!closed) sweepLater()
+    }, sweepMs)
+    sweepTimer.unref()
+  }
+
   /** Where a stream starts (API.md "Resuming"): its ready id, backlog, and the position it has reached. */
   async function resume(userId: string, lastEventId: string | undefined): Promise<Resumed> {
     // The newest position first, then the events: whatever commits in between is read as an event.
@@ -223,9 +271,13 @@ export function createFeed(deps: {
       return { readyId: resumed.readyId, backlog: resumed.backlog, close }
     },
     heard,
-    start: () => listener.start(),
+    async start() {
+      await listener.start()
+      if (database.driver === 'pg') sweepLater()
+    },
     async close() {
       closed = true
+      clearTimeout(sweepTimer)
       for (const user of users.values()) for (const stream of user.streams) stream.closed = true
       users.clear()
       await listener.close()

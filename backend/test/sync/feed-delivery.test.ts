@@ -2,8 +2,9 @@
  * How events reach the instances (API.md "Live sync"; decision 030): on PostgreSQL every
  * instance hears every commit through its LISTEN on the direct URL, and a listener that lost its
  * connection tells each open stream `resync` (interrupted) within 5 s of being back; on PGlite
- * the database's own LISTEN, also when it runs on its worker thread as in the server. A feed that
- * cannot reach the database refuses to open (the route answers 503).
+ * the database's own LISTEN, also when it runs on its worker thread as in the server. A write
+ * whose announcement never came (its instance stopped after the commit) is found by the next
+ * sweep. A feed that cannot reach the database refuses to open (the route answers 503).
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -152,6 +153,31 @@ describe('Live-sync delivery across instances on PostgreSQL', {
       await announcer.close()
       await feedApi.close()
       await api.close()
+    }
+  })
+})
+
+describe('Live-sync delivery of a write whose announcement never came, on PostgreSQL', {
+  skip: !PG_URL && 'TEST_DATABASE_URL is not set',
+}, () => {
+  it('reaches the streams of another instance at its next sweep (the writing instance stopped after the commit)', async () => {
+    // The server's pool, whose writes the trigger leaves to an announcer that here never runs.
+    const api = await openDb({ url: PG_URL, poolApplicationName: API_APPLICATION_NAME })
+    const other = await openDb({ url: PG_URL })
+    await migrate(other)
+    const sweepMs = 300
+    const feed = await startFeed(other, { sweepMs })
+    try {
+      const userId = await newUser(other)
+      const stream = await watch(feed, userId)
+      await insertTask(api, userId, 'committed, never announced')
+      const [created] = await stream.until(1, 4 * sweepMs)
+      assert.equal(taskIn(created).title, 'committed, never announced')
+      stream.close()
+    } finally {
+      await feed.close()
+      await api.close()
+      await other.close()
     }
   })
 })

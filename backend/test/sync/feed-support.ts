@@ -16,15 +16,19 @@ import type { TaskJson } from '../../src/tasks/schemas.js'
 /** API.md: every event reaches every open stream within 1 s of the write's response. */
 export const DELIVERY_MS = 1_000
 
-export type FeedOptions = { replaySeconds?: number; replayMaxEvents?: number }
+export type FeedOptions = { replaySeconds?: number; replayMaxEvents?: number; sweepMs?: number }
 
-/** A started feed on `database` (the API's defaults unless told); close it when done. */
+/**
+ * A started feed on `database` (the API's defaults unless told); close it when done. Its sweep for
+ * unannounced events waits an hour unless told, so that only a test of the sweep sees it deliver.
+ */
 export async function startFeed(database: Database, options: FeedOptions = {}): Promise<Feed> {
   const feed = createFeed({
     database,
     log: createLogger('silent'),
     replaySeconds: options.replaySeconds ?? 600,
     replayMaxEvents: options.replayMaxEvents ?? 1000,
+    sweepMs: options.sweepMs ?? 3_600_000,
   })
   await feed.start()
   return feed
