@@ -34,7 +34,8 @@ async function makeTemplate(url: string): Promise<string | undefined> {
   const template = `${decodeURIComponent(new URL(url).pathname.slice(1))}_files`
   try {
     // Copies a killed run left behind, and its template.
-    const { rows } = await adminQuery(url, `select datname from pg_database where datname like '${template}%'`)
+    // starts_with, not LIKE: in a pattern the names' underscores would match any character.
+    const { rows } = await adminQuery(url, `select datname from pg_database where starts_with(datname, '${template}')`)
     for (const { datname } of rows as { datname: string }[])
       await adminQuery(url, `drop database if exists "${datname}" with (force)`)
     await adminQuery(url, `create database "${template}"`)

@@ -32,7 +32,8 @@ describe('live sync across two server processes (PostgreSQL)', { skip: NEEDS_PG 
     const [portA, portB] = [await freePort(), await freePort()]
     const env = {
       // The tests' generous limits: every request comes from 127.0.0.1, and the database's
-      // counters are shared with every other test of the run.
+      // counters are shared with the file's other tests (and with every file when run alone on
+      // TEST_DATABASE_URL, without npm test's database per file).
       ...TEST_ENV,
       DATABASE_URL: PG_URL as string,
       // Both name A's origin: tokens carry it as iss and aud, so each verifies the other's.
