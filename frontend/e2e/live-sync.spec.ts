@@ -3,7 +3,7 @@
  * stream also passes our /api proxy. What one does shows in the other within a second, and an
  * ended session sends the other to sign-in at once, saying why.
  */
-import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test'
+import { type Browser, type BrowserContext, expect, type Frame, type Page, type Request, test } from '@playwright/test'
 import { addTask, PASSWORD, signIn, signUp, taskCheckbox, uniqueEmail } from './support'
 
 /** The promise: within 1 s of the write's answer. */
@@ -11,12 +11,33 @@ const LIVE = { timeout: 1_000 }
 
 const isStream = (url: string) => /\/api\/[^/]+\/events\/stream(\?|$)/.test(url)
 
-/** A page on /tasks that has its live stream (its own or its browser's) open. */
+/**
+ * A page loaded afresh on /tasks, with its own live stream open (the first tab of its browser). Only a
+ * stream asked for by the new document counts: the page being left may still be opening its own,
+ * and that answer can arrive while the new one loads.
+ */
 async function openTasks(page: Page) {
-  const stream = page.waitForResponse((res) => isStream(res.url()), { timeout: 10_000 }).catch(() => null)
-  await page.goto('/tasks')
-  await expect(page.getByRole('heading', { name: 'Tasks', level: 1 })).toBeVisible()
-  return stream
+  let committed = false
+  const askedByNewDocument = new Set<Request>()
+  const onRequest = (request: Request) => {
+    if (committed) askedByNewDocument.add(request)
+  }
+  const onNavigated = (frame: Frame) => {
+    if (frame === page.mainFrame()) committed = true
+  }
+  page.on('framenavigated', onNavigated)
+  page.on('request', onRequest)
+  const stream = page
+    .waitForResponse((res) => isStream(res.url()) && askedByNewDocument.has(res.request()), { timeout: 10_000 })
+    .catch(() => null)
+  try {
+    await page.goto('/tasks')
+    await expect(page.getByRole('heading', { name: 'Tasks', level: 1 })).toBeVisible()
+    expect(await stream, 'the page opened its live stream').not.toBeNull()
+  } finally {
+    page.off('framenavigated', onNavigated)
+    page.off('request', onRequest)
+  }
 }
 
 /** The same user signed in, in a second browser with its own session. */
