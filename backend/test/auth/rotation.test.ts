@@ -3,7 +3,6 @@
  * database of the test's own (a rotation changes what every instance on it can read).
  */
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { decodeProtectedHeader } from 'jose'
@@ -22,6 +21,7 @@ import {
   retireSigningKeys,
   SigningKeyUnreadableError,
 } from '../../src/identity/signing-keys.js'
+import { freshTarget } from '../../testkit/databases.js'
 import { migratedPgliteSnapshot } from '../../testkit/pglite-snapshot.js'
 import { secondStep, totpAccount } from '../second-factors/support.js'
 import { type Driver, describeEachDriver, startTestApp, type TestApp } from '../support/harness.js'
@@ -37,23 +37,16 @@ async function ownDatabase(driver: Driver): Promise<{ database: Database; url: s
     const database = await openDb({ snapshot: await migratedPgliteSnapshot() })
     return { database, url: '', drop: () => database.close() }
   }
-  const adminUrl = process.env.TEST_DATABASE_URL as string
-  const name = `taskwell_rotation_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`).finally(() => admin.end())
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  const database = await openDb({ url: url.toString() })
+  const target = await freshTarget(process.env.TEST_DATABASE_URL, 'rotation')
+  const url = target.url as string
+  const database = await openDb({ url })
   await migrate(database)
   return {
     database,
-    url: url.toString(),
+    url,
     async drop() {
       await database.close()
-      const again = new pg.Client({ connectionString: adminUrl })
-      await again.connect()
-      await again.query(`drop database if exists ${name} with (force)`).finally(() => again.end())
+      await target.drop()
     },
   }
 }

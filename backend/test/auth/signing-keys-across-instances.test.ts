@@ -6,13 +6,13 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { createJwk } from 'better-auth/plugins/jwt'
 import { decodeProtectedHeader } from 'jose'
-import pg from 'pg'
 import { loadConfig } from '../../src/config.js'
 import { type Database, openDb } from '../../src/db/client.js'
 import { migrate } from '../../src/db/migrate.js'
 import { session, user } from '../../src/db/schema.js'
 import { createLogger } from '../../src/http/logger.js'
 import { createServices, type Services } from '../../src/services.js'
+import { freshTarget, type Target } from '../../testkit/databases.js'
 import { closeDatabases, TEST_SECRET } from '../support/harness.js'
 import { countQueries, ed25519, forge, now } from './forged-tokens.js'
 
@@ -26,11 +26,9 @@ after(closeDatabases)
 describe('signing keys created by another instance (PostgreSQL, fresh database)', {
   skip: process.env.TEST_DATABASE_URL ? false : 'needs PostgreSQL: set TEST_DATABASE_URL',
 }, () => {
-  const adminUrl = process.env.TEST_DATABASE_URL as string
-  const name = `taskwell_keys_${randomUUID().replaceAll('-', '').slice(0, 12)}`
   const opened: Database[] = []
   const started: Services[] = []
-  let created = false
+  let target: Target | undefined
   let cannotCreate: string | undefined
   let a: Services
   let b: Services
@@ -53,24 +51,18 @@ describe('signing keys created by another instance (PostgreSQL, fresh database)'
   }
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl })
-    await admin.connect()
     try {
-      await admin.query(`create database ${name}`)
-      created = true
+      target = await freshTarget(process.env.TEST_DATABASE_URL, 'keys')
     } catch (err) {
       cannotCreate = `cannot create a fresh database: ${(err as Error).message}`
       return
-    } finally {
-      await admin.end()
     }
-    const url = new URL(adminUrl)
-    url.pathname = `/${name}`
-    const migrator = await openDb({ url: url.toString() })
+    const url = target.url as string
+    const migrator = await openDb({ url })
     opened.push(migrator)
     await migrate(migrator)
-    a = await instance(url.toString()) // creates the first key and loads it
-    b = await instance(url.toString()) // loads that same single key
+    a = await instance(url) // creates the first key and loads it
+    b = await instance(url) // loads that same single key
     // Access tokens are issued only for a live session (they never outlive it).
     await migrator.db.insert(user).values({ id: subject.userId, name: 'One', email: subject.email })
     await migrator.db.insert(session).values({
@@ -84,11 +76,7 @@ describe('signing keys created by another instance (PostgreSQL, fresh database)'
   after(async () => {
     for (const services of started) await services.close()
     for (const database of opened) await database.close()
-    if (created) {
-      const admin = new pg.Client({ connectionString: adminUrl })
-      await admin.connect()
-      await admin.query(`drop database if exists ${name} with (force)`).finally(() => admin.end())
-    }
+    await target?.drop()
   })
 
   it('accepts at once a token signed with a key another instance created after this one loaded its keys', async (ctx) => {

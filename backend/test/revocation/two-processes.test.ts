@@ -2,12 +2,8 @@
  * Sign-out across two real server processes on one fresh PostgreSQL database, started together.
  */
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import pg from 'pg'
+import { freshTarget, type Target } from '../../testkit/databases.js'
 import { freePort } from '../../testkit/free-port.js'
 import { type ServerProcess, startServerProcess, terminate, waitUntilAnswers } from '../../testkit/server-process.js'
 import { closeDatabases, STRONG_PASSWORD, TEST_SECRET, uniqueEmail } from '../support/harness.js'
@@ -36,42 +32,23 @@ const waitHealthy = (server: ServerProcess) =>
 
 describe('sign-out across two server processes (PostgreSQL)', { skip: NEEDS_PG }, () => {
   const servers: ServerProcess[] = []
-  let dataDir: string | undefined
-  let freshDatabase: string | undefined
+  let target: Target | undefined
   let a: ServerProcess
   let b: ServerProcess
 
-  /** A fresh database, so the two processes really race to migrate it and to create the signing key. */
-  async function createFreshDatabase(): Promise<string> {
-    const name = `taskwell_revocation_${randomBytes(6).toString('hex')}`
-    const admin = new pg.Client({ connectionString: PG_URL })
-    await admin.connect()
-    try {
-      await admin.query(`create database ${name}`)
-    } catch (err) {
-      // No CREATEDB right: share TEST_DATABASE_URL (migrations are then already applied).
-      process.emitWarning(`revocation test: ${(err as Error).message}; using TEST_DATABASE_URL`)
-      return PG_URL as string
-    } finally {
-      await admin.end()
-    }
-    freshDatabase = name
-    const url = new URL(PG_URL as string)
-    url.pathname = `/${name}`
-    return url.toString()
-  }
-
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'taskwell-revocation-'))
+    // A fresh database, so the two processes really race to migrate it and to create the signing
+    // key (without the CREATEDB right, TEST_DATABASE_URL itself, where migrations already ran).
+    target = await freshTarget(PG_URL, 'revocation', { shareOnFailure: true })
     const [portA, portB] = [await freePort(), await freePort()]
     const env = {
-      DATABASE_URL: await createFreshDatabase(),
+      DATABASE_URL: target.url as string,
       // Both name A's origin: tokens carry it as iss and aud, so each verifies the other's.
       PUBLIC_URL: `http://localhost:${portA}`,
       BETTER_AUTH_SECRET: TEST_SECRET,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
-      DATA_DIR: dataDir,
+      DATA_DIR: target.dataDir,
     }
     // Started together: migrations run under an advisory lock, so both must come up.
     a = startServerProcess({ name: 'A', env, port: portA })
@@ -82,12 +59,7 @@ describe('sign-out across two server processes (PostgreSQL)', { skip: NEEDS_PG }
 
   after(async () => {
     await Promise.all(servers.map((s) => stopServer(s, 5_000)))
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    if (freshDatabase) {
-      const admin = new pg.Client({ connectionString: PG_URL })
-      await admin.connect()
-      await admin.query(`drop database if exists ${freshDatabase} with (force)`).finally(() => admin.end())
-    }
+    await target?.drop()
   })
 
   it('a token from A works on B; signed out on B, A refuses it within 1 s', async (ctx) => {
