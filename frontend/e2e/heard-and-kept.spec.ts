@@ -3,12 +3,7 @@
  * changes), and keyboard shortcuts — on a phone-sized and a desktop window.
  */
 import { expect, type Page, test } from '@playwright/test'
-import { addTask, signUp, taskCheckbox, uniqueEmail } from './support'
-
-const SIZES = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 800 },
-] as const
+import { addTask, SIZES, signUp, taskCheckbox, uniqueEmail } from './support'
 
 /** What the polite live regions hold now (what a screen reader was told). */
 const announced = (page: Page) => page.locator('[role="status"][aria-live="polite"]')

@@ -1,14 +1,7 @@
 /** Issue 14, part 2: quick add that understands dates, priorities and tags — on a phone and on a desktop. */
 import { expect, type Page, test } from '@playwright/test'
-import { signUp, taskCheckbox, uniqueEmail } from './support'
+import { dayFromNow, SIZES, signUp, taskCheckbox, uniqueEmail } from './support'
 
-const SIZES = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 800 },
-] as const
-
-const pad = (n: number) => String(n).padStart(2, '0')
-const inputDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
 const item = (page: Page, title: string) => page.getByRole('listitem').filter({ has: taskCheckbox(page, title) })
 
 for (const size of SIZES) {
@@ -34,9 +27,7 @@ for (const size of SIZES) {
 
       await page.getByRole('link', { name: 'Edit Pay rent' }).click()
       await expect(page.getByLabel('Title')).toHaveValue('Pay rent')
-      const tomorrow = new Date()
-      tomorrow.setDate(tomorrow.getDate() + 1)
-      await expect(page.getByLabel('Due date')).toHaveValue(inputDay(tomorrow))
+      await expect(page.getByLabel('Due date')).toHaveValue(dayFromNow(1))
       await expect(page.getByLabel('Time (optional)')).toHaveValue('')
       await expect(page.getByLabel('Priority')).toHaveValue('high')
       await expect(page.getByLabel('Tags')).toHaveValue('bills')

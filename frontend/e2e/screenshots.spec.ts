@@ -2,12 +2,8 @@
 import { expect, type Locator, test } from '@playwright/test'
 import { Secret, TOTP } from 'otpauth'
 import { mailedLink } from './mail'
-import { addTask, addVirtualAuthenticator, PASSWORD, signIn, signUp, uniqueEmail } from './support'
+import { addTask, addVirtualAuthenticator, PASSWORD, SIZES, signIn, signUp, uniqueEmail } from './support'
 
-const SIZES = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 800 },
-] as const
 const DIR = 'test-results/screenshots'
 
 for (const size of SIZES) {
