@@ -15,12 +15,13 @@ export type Problem = {
 
 /** Things that must never reach a client (API.md: no stack traces, SQL or internal messages). */
 export const LEAKS = [
-  /\n\s+at\s/, // stack frame
-  /node_modules|\.tsx?:\d+|\.js:\d+/,
+  /\n\s+at\s|\bat [\w.<>]+ \(/, // stack frames
+  /node_modules|\.[cm]?[jt]sx?:\d+|file:\/\//,
   /\b(select|insert into|delete from|update \S+ set)\b/i,
-  /duplicate key|violates|constraint|relation "|syntax error at/i,
-  /\b(postgres|pglite|drizzle|zod)\b/i,
-  /\b(TypeError|ReferenceError|SyntaxError|RangeError)\b/,
+  /duplicate key|violates|constraint|relation "|syntax error|invalid byte sequence|unterminated/i,
+  /\b(postgres|postgresql|pglite|drizzle|zod|hono|kysely|undici|argon2)\b/i,
+  /\b(TypeError|ReferenceError|SyntaxError|RangeError|Error:)/,
+  /\[object Object\]|Cannot read propert|is not a function|Unexpected token|in JSON at position|Malformed JSON/,
 ]
 
 export function assertNoLeak(text: string, what = '') {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import type { TaskJson } from '../../src/tasks/schemas.js'
+import { LEAKS } from '../../testkit/problem.js'
 import { TASK_KEYS } from '../support/task-shape.js'
 
 export const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort()
@@ -92,17 +93,6 @@ export const editable = (task: Task): Editable => ({
 
 // ---------------------------------------------------------------------------------------
 // Problem documents
-
-/** Things that must never reach a client (API.md: no stack traces, SQL or internal messages). */
-export const LEAKS = [
-  /\n\s+at\s|\bat [\w.<>]+ \(/, // stack frames
-  /node_modules|\.[cm]?[jt]sx?:\d+|file:\/\//,
-  /\b(select|insert into|delete from|update \S+ set)\b/i,
-  /duplicate key|violates|constraint|relation "|syntax error|invalid byte sequence|unterminated/i,
-  /\b(postgres|postgresql|pglite|drizzle|zod|hono|kysely|undici|argon2)\b/i,
-  /\b(TypeError|ReferenceError|SyntaxError|RangeError|Error:)/,
-  /\[object Object\]|Cannot read propert|is not a function|Unexpected token|in JSON at position|Malformed JSON/,
-]
 
 export type Answer = { method: string; status: number; type: string; text: string; headers: Headers }
 
