@@ -1,7 +1,8 @@
 /**
  * What production runs on plain `node`, no tsx and no esbuild at run time (decision 026): the
- * API compiled by tsc into backend/dist, and the web app's own server (frontend/server.ts, which
- * proxies /api and hands pages to Next) into frontend/dist-server. Plain JavaScript itself, so
+ * API compiled by tsc into backend/dist, and the web app's own server (frontend/server.ts and
+ * server/: Next for the pages, /api/* by proxy or by the API in the same process) into
+ * frontend/dist-server. Plain JavaScript itself, so
  * that the production launcher checks a build without loading a TypeScript loader.
  *
  * A build is current when its marker, written last (like the web app's, decision 024), holds the

@@ -78,7 +78,7 @@ describe('server.ts', { timeout: 60_000 }, () => {
   it('refuses to serve a build made for the API on port A when started for port B', () => {
     const result = start({ PORT: '0', API_URL: 'http://127.0.0.1:4301', NEXT_DIST_DIR: fakeBuild(BUILT_FOR_PORT_A) })
     expect(result.status).toBe(1)
-    expect(result.stderr).toMatch(/proxies to http:\/\/127\.0\.0\.1:4000.*API_URL says http:\/\/127\.0\.0\.1:4301/)
+    expect(result.stderr).toMatch(/proxies to http:\/\/127\.0\.0\.1:4000.*should go to http:\/\/127\.0\.0\.1:4301/)
     expect(result.stderr).toMatch(/npm run build/)
     expect(result.stdout).not.toMatch(/listening/i)
   })
