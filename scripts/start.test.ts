@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../backend/testkit/free-port.js'
 import { BUILD_COMPLETE_FILE } from '../frontend/server/web-build'
+import { API, buildProblem, WEB_SERVER } from './compiled.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DIST = '.next-start-test'
@@ -129,7 +130,7 @@ describe('npm start with NODE_ENV=development exported', { timeout: 600_000 }, (
     await stop(third)
   })
 
-  it('with NODE_ENV=production runs the API and the web server compiled, on plain node', async () => {
+  it('with NODE_ENV=production runs the API and the web server compiled, in one process on plain node', async () => {
     const s = await start({
       NODE_ENV: 'production',
       DATA_DIR: mkdtempSync(join(dataDir, 'production-')),
@@ -138,19 +139,55 @@ describe('npm start with NODE_ENV=development exported', { timeout: 600_000 }, (
     })
     await expectReady(s)
     const children = childCommandLines(s.child.pid as number)
-    assert.equal(children.length, 2, children.join('\n'))
-    assert.ok(
-      children.some((c) => c.endsWith('backend/dist/server.js')),
-      children.join('\n'),
+    assert.equal(children.length, 1, children.join('\n'))
+    assert.match(children[0] as string, /^\S*node scripts\/start-together\.mjs$/, 'plain node, no TypeScript loader')
+    for (const unit of [API, WEB_SERVER]) assert.equal(buildProblem(unit), undefined, `${unit.name} was compiled`)
+    assert.match(s.output(), /\/api\/\* to the API in this process/)
+    await stop(s)
+  })
+
+  it('answers /api/* on the web port from the API in the same process, live-sync streams included', async () => {
+    const s = await start()
+    await expectReady(s)
+    const web = `http://127.0.0.1:${s.webPort}`
+    const up = await fetch(`${web}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: `http://localhost:${s.webPort}` },
+      body: JSON.stringify({ email: `start-${process.pid}@example.com`, password: 'a sturdy passphrase 42' }),
+    })
+    assert.equal(up.status, 201, await up.clone().text())
+    const { token, user } = (await up.json()) as { token: string; user: { id: string } }
+    const auth = { authorization: `Bearer ${token}` }
+    const created = await fetch(`${web}/api/${user.id}/tasks`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Through the web port' }),
+    })
+    assert.equal(created.status, 201)
+    const list = (await (await fetch(`${web}/api/${user.id}/tasks`, { headers: auth })).json()) as {
+      items: { title: string }[]
+    }
+    assert.deepEqual(
+      list.items.map((t) => t.title),
+      ['Through the web port'],
     )
-    assert.ok(
-      children.some((c) => c.endsWith('frontend/dist-server/server.js')),
-      children.join('\n'),
-    )
-    for (const c of children)
-      assert.doesNotMatch(c, /tsx|\.ts\b/, 'no TypeScript loader: a .ts file could not even load')
-    const health = await fetch(`http://127.0.0.1:${s.webPort}/api/docs`)
-    assert.equal(health.status, 200, 'the web server proxies to the API')
+    // The stream's first event arrives at once, not when the answer ends (it never does).
+    const controller = new AbortController()
+    const stream = await fetch(`${web}/api/${user.id}/events/stream`, {
+      headers: { ...auth, accept: 'text/event-stream' },
+      signal: controller.signal,
+    })
+    assert.equal(stream.status, 200)
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader()
+    let text = ''
+    while (!/event: ready/.test(text)) text += new TextDecoder().decode((await reader.read()).value)
+    controller.abort()
+    const problem = await fetch(`${web}/api/${user.id}/tasks`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"title":',
+    })
+    assert.equal(problem.headers.get('content-type'), 'application/problem+json')
     await stop(s)
   })
 })

@@ -1,20 +1,18 @@
 /**
  * `npm start` (and `npm run dev` with --dev): the API and the web app together, one URL.
- * The web app (Next.js) serves the pages and proxies /api/* to the API, so the browser sees a
- * single origin. Builds the web app on first start. Ctrl-C stops both.
+ * `npm start` runs them in one process (scripts/start-together.mjs): the web app serves the pages
+ * and answers /api/* with the API's own handler, so the browser sees a single origin and every
+ * client address is the socket's. Builds the web app on first start. Ctrl-C stops it.
+ * `npm run dev` runs the API and `next dev` apart, next dev proxying /api/* to the API.
  *
- * The proxy's destination is given to the web app now, not read from its build, and the API must
- * be the program listening there: a port already taken is refused. The API believes the client
- * addresses the proxy reports only with a secret made for this run, so no other local process can
- * pick the address its rate limits count.
+ * The API's port must be free: a port already taken is refused, not shared.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { compiledDestinations, isServableBuild } from '../frontend/server/compiled-destinations'
 import { buildWebApp } from '../frontend/server/web-build'
-import { API, API_SERVER_JS, buildProblem, compile, WEB_SERVER, WEB_SERVER_JS } from './compiled.mjs'
+import { API, buildProblem, compile, WEB_SERVER } from './compiled.mjs'
 
 const dev = process.argv.includes('--dev')
 /** Production runs the API and the web app's server compiled, on plain node (decision 026); otherwise tsx runs their sources. */
@@ -92,14 +90,29 @@ async function stop(code: number) {
 process.on('SIGINT', () => void stop(0))
 process.on('SIGTERM', () => void stop(0))
 
+/**
+ * `npm run dev`: the API (restarting on changes) and `next dev`, whose own proxy sends /api/* to
+ * the API. It sends no proxy secret, so the API counts every client as 127.0.0.1.
+ */
+async function startApart(apiUrl: string) {
+  run('The API', ['--import', 'tsx', '--watch', 'backend/src/server.ts'], {
+    cwd: root,
+    env: { PORT: String(apiPort), HOST: process.env.HOST ?? '127.0.0.1', PUBLIC_URL: webUrl },
+  })
+  await waitFor(`${apiUrl}/healthz`, 'The API')
+  run('The web app', [nextBin, 'dev', '-p', String(webPort)], {
+    cwd: frontend,
+    env: { NEXT_TELEMETRY_DISABLED: '1', API_URL: apiUrl },
+  })
+}
+
 async function main() {
   const apiUrl = `http://127.0.0.1:${apiPort}`
-  const env = { NEXT_TELEMETRY_DISABLED: '1', API_URL: apiUrl }
   // Whoever listens on the API's port gets every password the web app is sent.
   if (await portInUse(apiPort)) {
     throw new Error(
-      `Port ${apiPort} on 127.0.0.1 is already in use. The web app would send it every password and cookie: ` +
-        'stop that program (another Taskwell?) or choose another API_PORT.',
+      `Port ${apiPort} on 127.0.0.1 is already in use${dev ? ': the web app would send it every password and cookie' : ''}. ` +
+        'Stop that program (another Taskwell?) or choose another API_PORT.',
     )
   }
   const distDir = process.env.NEXT_DIST_DIR ?? '.next'
@@ -114,8 +127,6 @@ async function main() {
     const status = buildWebApp(frontend, distDir)
     if (status !== 0) process.exit(status)
   }
-  // The web app's proof that a client address it reports is one it saw (http/client-ip.ts).
-  const proxySecret = process.env.TRUSTED_PROXY_SECRET ?? randomBytes(32).toString('base64url')
   if (production) {
     for (const unit of [API, WEB_SERVER]) {
       const problem = buildProblem(unit)
@@ -125,37 +136,22 @@ async function main() {
       if (status !== 0) process.exit(status)
     }
   }
-  const apiArgs = production
-    ? [API_SERVER_JS]
-    : ['--import', 'tsx', ...(dev ? ['--watch'] : []), 'backend/src/server.ts']
-  run('The API', apiArgs, {
-    cwd: root,
-    env: {
-      PORT: String(apiPort),
-      HOST: process.env.HOST ?? '127.0.0.1', // only the web app's proxy talks to it
-      PUBLIC_URL: webUrl,
-      TRUSTED_PROXIES: process.env.TRUSTED_PROXIES ?? '127.0.0.1,::1', // the proxy's X-Forwarded-For…
-      TRUSTED_PROXY_SECRET: proxySecret, // …when it carries this, which other local programs cannot
-    },
-  })
-  await waitFor(`${apiUrl}/healthz`, 'The API')
-  // Production: our own server around Next (frontend/server.ts) proxies /api/* to API_URL,
-  // setting X-Forwarded-For from the socket and vouching for it with the secret. Development:
-  // plain `next dev`, whose proxy sends no secret, so the API counts every client as 127.0.0.1.
-  if (dev) run('The web app', [nextBin, 'dev', '-p', String(webPort)], { cwd: frontend, env })
-  else
-    run('The web app', production ? [WEB_SERVER_JS] : ['--import', 'tsx', 'server.ts'], {
-      cwd: frontend,
+  if (dev) await startApart(apiUrl)
+  else {
+    // One process: the API, and the web app answering /api/* with the API's handler (decision 034).
+    run('Taskwell', ['scripts/start-together.mjs'], {
+      cwd: root,
       env: {
-        ...env,
-        PORT: String(webPort),
-        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        WEB_PORT: String(webPort),
+        API_PORT: String(apiPort),
+        API_HOST: process.env.HOST ?? '127.0.0.1',
         PUBLIC_URL: webUrl,
-        TRUSTED_PROXY_SECRET: proxySecret,
       },
     })
+  }
   await waitFor(`http://127.0.0.1:${webPort}/signin`, 'The web app')
-  console.log(`\n  Taskwell is ready: open ${webUrl}\n  (API reference: ${webUrl}/api/docs; Ctrl-C stops both)\n`)
+  console.log(`\n  Taskwell is ready: open ${webUrl}\n  (API reference: ${webUrl}/api/docs; Ctrl-C stops Taskwell)\n`)
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,64 @@
+/**
+ * `npm start`'s server: the API and the web app in one process. The API starts first, from the
+ * environment with API_PORT and API_HOST as its PORT and HOST (it also listens there, for
+ * curl and the API reference); then the web app serves the pages on WEB_PORT and answers /api/*
+ * with the API's own handler, so a request from the browser is served where it arrives, not
+ * sent on through a second HTTP exchange (decision 034). A deployment runs them apart
+ * (docs/deploy.md).
+ *
+ * With NODE_ENV=production both are the compiled builds (decision 026; scripts/start.ts makes
+ * them first), loaded on plain node; otherwise tsx runs their sources.
+ */
+const production = process.env.NODE_ENV === 'production'
+const root = new URL('..', import.meta.url)
+const modules = production
+  ? { api: 'backend/dist/start-api.js', web: 'frontend/dist-server/server/web-app.js' }
+  : { api: 'backend/src/start-api.ts', web: 'frontend/server/web-app.ts' }
+if (!production) {
+  const { register } = await import('tsx/esm/api')
+  register()
+}
+const load = (path) => import(new URL(path, root).href)
+
+const { startApi, startFailure } = await load(modules.api)
+let api
+try {
+  api = await startApi({
+    ...process.env,
+    PORT: process.env.API_PORT ?? '4000',
+    HOST: process.env.API_HOST ?? '127.0.0.1',
+  })
+} catch (err) {
+  console.error(startFailure(err))
+  process.exit(1)
+}
+
+// Next's production server and React's production build; the API has read its NODE_ENV already.
+process.env.NODE_ENV = 'production'
+const { startWebApp, WebAppRefused } = await load(modules.web)
+const port = Number(process.env.WEB_PORT ?? 3000)
+let web
+try {
+  web = await startWebApp({
+    port,
+    distDir: process.env.NEXT_DIST_DIR ?? '.next',
+    publicUrl: process.env.PUBLIC_URL ?? `http://localhost:${port}`,
+    api: api.handle,
+    apiDescription: `the API in this process (also at ${api.url})`,
+  })
+} catch (err) {
+  console.error(err instanceof WebAppRefused ? `The web app does not start: ${err.message}` : err)
+  await api.stop()
+  process.exit(1)
+}
+
+let stopping = false
+const stop = async () => {
+  if (stopping) return
+  stopping = true
+  // The API ends the live-sync streams, which the web app's connections carry too.
+  await Promise.all([api.stop(), web.close()])
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop())
+process.on('SIGINT', () => void stop())
