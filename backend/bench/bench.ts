@@ -3,7 +3,7 @@
  * `-- profile <dir>` sums up the CPU profiles a run wrote (BENCH_CPU_PROF=<dir>).
  *
  * Flags: `--wrk` (wrk in its own process instead of autocannon in this one), `--runs N` (default
- * 3), `--only list,bare,create,origin,session,flood` (scenarios/), `--tsx` (the API from its
+ * 3), `--only list,bare,create,session,flood,origin` (scenarios/), `--tsx` (the API from its
  * sources instead of compiled). BENCH_DATABASE_URL: PostgreSQL (a fresh database is made beside
  * it and dropped after), else PGlite in a temporary directory.
  */
@@ -11,15 +11,16 @@ import { loadavg } from 'node:os'
 import { freshTarget } from '../testkit/databases.js'
 import type { ServerProcess } from '../testkit/server-process.js'
 import { abuseBench } from './abuse.js'
-import { GENERATOR } from './load.js'
-import { apiArgs, startApi, startWeb, stop } from './processes.js'
+import { GENERATOR, type LoadRequest } from './load.js'
+import { apiArgs, startApi, startNpmStart, stop } from './processes.js'
 import { profileSummary } from './profile.js'
 import { type Result, type Run, report } from './report.js'
+import type { NpmStart } from './scenarios/context.js'
 import { SCENARIOS } from './scenarios/index.js'
 import { seedOthers } from './seed.js'
-import { API_PORT, CONNECTIONS, WEB_PORT } from './settings.js'
+import { API_PORT, CONNECTIONS, TOGETHER_API_PORT, WEB_PORT } from './settings.js'
 import { startupBench } from './startup.js'
-import { createTasks, signup, signupMany } from './users.js'
+import { createTasks, signup, signupMany, tokenFrom } from './users.js'
 import { ensureWrk } from './wrk.js'
 
 /** The value after `--name` on the command line. */
@@ -30,6 +31,8 @@ function flag(name: string): string | undefined {
 
 async function loadBench() {
   const only = flag('--only')?.split(',')
+  // The origin's target is a ratio to its own API port, measured beside it.
+  if (only?.includes('origin') && !only.includes('origin-api')) only.push('origin-api')
   const unknown = only?.filter((key) => !SCENARIOS.some((s) => s.key === key))
   if (unknown?.length) throw new Error(`no such scenario: ${unknown.join(', ')}`)
   const runs = Number(flag('--runs') ?? 3)
@@ -38,35 +41,47 @@ async function loadBench() {
   const scenarios = SCENARIOS.filter((s) => (!only || only.includes(s.key)) && s.runsOn({ target }))
   const { args, runAs } = apiArgs()
   let api: ServerProcess | undefined
-  let web: ServerProcess | undefined
+  let npmStart: NpmStart | undefined
   try {
     await seedOthers(target)
     api = await startApi(target, API_PORT, args)
     const reader = await signup(api.base)
     await createTasks(api.base, reader, 50)
-    const needs = (key: string) => scenarios.some((s) => s.key === key)
-    const writers = needs('create') ? await signupMany(api.base, CONNECTIONS) : []
-    if (needs('origin')) web = await startWeb(WEB_PORT, API_PORT)
-    const list = {
+    const writers = scenarios.some((s) => s.key === 'create') ? await signupMany(api.base, CONNECTIONS) : []
+    const listAs = (token: string) => ({
       method: 'GET' as const,
       path: `/api/${reader.user.id}/tasks?limit=50`,
-      headers: { authorization: `Bearer ${reader.token}` },
-    }
-    const measured: Run[] = []
-    for (let i = 0; i < runs; i++) {
-      console.log(`\nrun ${i + 1} of ${runs} on ${kind}`)
-      const before = loadavg()[0] ?? 0
-      const results = new Map<string, Result>()
-      for (const scenario of scenarios) {
-        results.set(scenario.key, await scenario.run({ target, api, web, reader, list, writers, results }))
+      headers: { authorization: `Bearer ${token}` },
+    })
+    const measured: Run[] = Array.from({ length: runs }, () => ({ results: new Map<string, Result>(), load: '' }))
+    const phase = async (server: 'api' | 'npm start', running: ServerProcess, list: LoadRequest) => {
+      const mine = scenarios.filter((s) => s.server === server)
+      for (const [i, run] of measured.entries()) {
+        console.log(`\nrun ${i + 1} of ${runs} on ${kind}: ${server === 'api' ? 'the API' : "npm start's server"}`)
+        const before = loadavg()[0] ?? 0
+        for (const scenario of mine) {
+          const ctx = { target, api: running, npmStart, reader, list, writers, results: run.results }
+          run.results.set(scenario.key, await scenario.run(ctx))
+        }
+        const after = loadavg()[0] ?? 0
+        const load = `load average (1 min) ${before.toFixed(1)} before, ${after.toFixed(1)} after`
+        run.load = run.load ? `${run.load}; npm start's server: ${load}` : load
       }
-      const after = loadavg()[0] ?? 0
-      measured.push({ results, load: `load average (1 min) ${before.toFixed(1)} before, ${after.toFixed(1)} after` })
+    }
+    if (scenarios.some((s) => s.server === 'api')) await phase('api', api, listAs(reader.token))
+    if (scenarios.some((s) => s.server === 'npm start')) {
+      // One process at a time on the data: PGlite's directory is one process's.
+      const stopped = api
+      api = undefined
+      await stop(stopped)
+      npmStart = await startNpmStart(target, WEB_PORT, TOGETHER_API_PORT)
+      // Its PUBLIC_URL is the web URL, which its access tokens name (iss, aud).
+      await phase('npm start', npmStart.process, listAs(await tokenFrom(npmStart.web, reader)))
     }
     const database = target.url ? 'PostgreSQL (BENCH_DATABASE_URL)' : 'PGlite (embedded, on its worker thread)'
     report(measured, kind, database, GENERATOR, runAs)
   } finally {
-    if (web) await stop(web)
+    if (npmStart) await stop(npmStart.process)
     if (api) await stop(api)
     await target.drop()
   }

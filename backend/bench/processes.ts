@@ -1,20 +1,21 @@
 /**
  * The servers a benchmark run measures, each a process of its own: the API (compiled, as
- * production runs it, unless `--tsx`), the bare node:http + pg baseline, and the web app's
- * production server in front of the API (the origin `npm start` serves, /api/* through its proxy).
+ * production runs it, unless `--tsx`), the bare node:http + pg baseline, and `npm start`'s server
+ * (the web app with the API inside it: the origin the browser uses).
  */
-import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isServableBuild } from '../../frontend/server/compiled-destinations.js'
 import { buildWebApp } from '../../frontend/server/web-build.js'
-import { API, buildProblem, compile, WEB_SERVER, WEB_SERVER_JS } from '../../scripts/compiled.mjs'
+import { API, buildProblem, compile, WEB_SERVER } from '../../scripts/compiled.mjs'
 import type { Target } from '../testkit/databases.js'
 import { SERVER_ARGS, type ServerProcess, startServerAndWait, terminate } from '../testkit/server-process.js'
+import type { NpmStart } from './scenarios/context.js'
 import { benchServerEnv, SECRET } from './settings.js'
 
 const FRONTEND = fileURLToPath(new URL('../../frontend', import.meta.url))
+const TOGETHER_JS = fileURLToPath(new URL('../../scripts/start-together.mjs', import.meta.url))
 
 /**
  * BENCH_CPU_PROF=<dir>: the servers write V8 CPU profiles there on exit (profile.ts sums them up).
@@ -24,9 +25,6 @@ const profileArgs = [
   ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
   ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
 ]
-
-/** The web app's proxy proves itself to the API with this (as `npm start` does with one of its own). */
-const PROXY_SECRET = randomBytes(32).toString('base64url')
 
 /** A server process on `port`, once it answers `path` (whatever the status: bare-server answers every path). */
 function start(name: string, args: string[], port: number, env: Record<string, string>, path = '/healthz') {
@@ -72,9 +70,6 @@ export function startApi(target: Target, port: number, args: string[]): Promise<
       PUBLIC_URL: `http://localhost:${port}`,
       // Creates as fast as 50 connections can, into one account as well.
       TASKS_MAX_PER_USER: '10000000',
-      // As `npm start`: the web app's proxy is believed about client addresses with the secret.
-      TRUSTED_PROXIES: '127.0.0.1,::1',
-      TRUSTED_PROXY_SECRET: PROXY_SECRET,
     }),
   )
 }
@@ -91,36 +86,37 @@ export function startBare(target: Target, port: number, sql: { text: string; use
 }
 
 /**
- * The web app's production server (frontend/dist-server/server.js: Next for pages, its own proxy
- * for /api/*) in front of the API at `apiPort`, as `npm start` runs it in production. Builds what
- * is missing first, as `npm start` would (the Next build takes minutes on two cores).
+ * `npm start`'s server as it runs in production (scripts/start-together.mjs, compiled: the web
+ * app, with the API inside it answering /api/*), on `webPort`, its API also on `apiPort`. Builds
+ * and compiles what is missing first, as `npm start` would (the Next build takes minutes here).
  */
-export async function startWeb(port: number, apiPort: number): Promise<ServerProcess> {
+export async function startNpmStart(target: Target, webPort: number, apiPort: number): Promise<NpmStart> {
   if (!isServableBuild(join(FRONTEND, '.next'))) {
     const started = Date.now()
     console.log('Building the web app (next build)…')
     if (buildWebApp(FRONTEND, '.next') !== 0) throw new Error('the web app did not build')
     console.log(`built the web app in ${((Date.now() - started) / 1000).toFixed(0)} s`)
   }
-  const problem = buildProblem(WEB_SERVER)
-  if (problem) {
-    console.log(`Compiling the web app's server (${problem})…`)
-    if (compile(WEB_SERVER) !== 0) throw new Error("the web app's server did not compile")
+  for (const unit of [API, WEB_SERVER]) {
+    const problem = buildProblem(unit)
+    if (!problem) continue
+    console.log(`Compiling ${unit.name} (${problem})…`)
+    if (compile(unit) !== 0) throw new Error(`${unit.name} did not compile`)
   }
-  return start(
-    'the web app',
-    [WEB_SERVER_JS],
-    port,
-    {
-      PORT: String(port),
-      NODE_ENV: 'production',
+  const server = await start(
+    "npm start's server",
+    [TOGETHER_JS],
+    webPort,
+    benchServerEnv(target, SECRET, {
+      WEB_PORT: String(webPort),
+      API_PORT: String(apiPort),
+      API_HOST: '127.0.0.1',
+      PUBLIC_URL: `http://localhost:${webPort}`,
       NEXT_TELEMETRY_DISABLED: '1',
-      API_URL: `http://127.0.0.1:${apiPort}`,
-      PUBLIC_URL: `http://localhost:${port}`,
-      TRUSTED_PROXY_SECRET: PROXY_SECRET,
-    },
+    }),
     '/signin',
   )
+  return { process: server, web: server.base, api: `http://127.0.0.1:${apiPort}` }
 }
 
 /** A /proc/<pid>/status field in MiB (VmRSS: resident now; VmHWM: the most it has been). */

@@ -16,6 +16,8 @@ export const SECRET = 'bench-secret-that-is-at-least-32-characters'
 export const API_PORT = 4600
 export const BARE_PORT = 4601
 export const WEB_PORT = 4602
+/** `npm start`'s API port when the benchmark runs npm start's server (WEB_PORT is its web port). */
+export const TOGETHER_API_PORT = 4603
 
 /** Beside a load on PGlite: 2 connections polling /healthz, each every 20 ms (about 100 a second). */
 export const HEALTHZ_MONITOR = { path: '/healthz', connections: 2, pauseMs: 20 }

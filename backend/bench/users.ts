@@ -28,3 +28,13 @@ export async function createTasks(base: string, who: Session, count: number) {
   const client = fetchTaskClient(base, { userId: who.user.id, token: who.token })
   for (let i = 0; i < count; i++) await createTaskOk(client, { title: `Task ${i}` })
 }
+
+/**
+ * A fresh access token for `who`'s session from the server at `base`, naming that server's
+ * PUBLIC_URL (iss, aud). Not a sign-in: the flood scenario has used up this address's sign-ins.
+ */
+export async function tokenFrom(base: string, who: Session): Promise<string> {
+  const res = await fetch(`${base}/api/auth/token`, { headers: { authorization: `Bearer ${who.session_token}` } })
+  if (res.status !== 200) throw new Error(`/api/auth/token failed: ${res.status}`)
+  return ((await res.json()) as { token: string }).token
+}

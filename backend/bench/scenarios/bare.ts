@@ -13,6 +13,7 @@ import type { Scenario } from './context.js'
 
 export const bare: Scenario = {
   key: 'bare',
+  server: 'api',
   runsOn: ({ target }) => target.url !== undefined,
   async run({ target, reader }) {
     const query = listTasksQuery(drizzle.mock({ schema }) as unknown as Db, reader.user.id, {

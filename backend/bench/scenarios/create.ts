@@ -9,6 +9,7 @@ import type { Scenario } from './context.js'
 
 export const create: Scenario = {
   key: 'create',
+  server: 'api',
   runsOn: () => true,
   run: ({ target, api, writers }) =>
     measure(

@@ -11,6 +11,7 @@ import type { Scenario } from './context.js'
 
 export const flood: Scenario = {
   key: 'flood',
+  server: 'api',
   runsOn: () => true,
   async run({ api, reader, list }) {
     const signins = autocannon({

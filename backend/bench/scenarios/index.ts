@@ -4,7 +4,8 @@ import type { Scenario } from './context.js'
 import { create } from './create.js'
 import { flood } from './flood.js'
 import { list } from './list.js'
-import { origin } from './origin.js'
+import { origin, originApi } from './origin.js'
 import { session } from './session.js'
 
-export const SCENARIOS: Scenario[] = [list, bare, create, origin, session, flood]
+/** The API's scenarios run first; then npm start's server, with the API stopped (context.ts). */
+export const SCENARIOS: Scenario[] = [list, bare, create, session, flood, originApi, origin]

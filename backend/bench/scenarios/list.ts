@@ -12,6 +12,7 @@ import type { Scenario } from './context.js'
 
 export const list: Scenario = {
   key: 'list',
+  server: 'api',
   runsOn: () => true,
   async run({ target, api, list }) {
     const memory: Memory = { rssMaxMb: 0, hwmMb: 0 }

@@ -8,6 +8,7 @@ import type { Scenario } from './context.js'
 
 export const session: Scenario = {
   key: 'session',
+  server: 'api',
   runsOn: () => true,
   run: ({ api, reader }) =>
     measure('GET /api/me, session token', api.base, [
