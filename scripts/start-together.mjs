@@ -33,12 +33,24 @@ try {
   process.exit(1)
 }
 
+let web
+let stopping = false
+/** Drains both (the web port's requests use the API's database), then exits with `code`. */
+const stop = async (code) => {
+  if (stopping) return
+  stopping = true
+  await api.stop({ alsoDrain: web ? () => web.close() : undefined })
+  process.exit(code)
+}
+// From here the API is running: a Ctrl-C during the web app's start still drains and closes it.
+process.on('SIGTERM', () => void stop(0))
+process.on('SIGINT', () => void stop(0))
+
 // Next's production server and React's production build; the API has read its NODE_ENV already.
 process.env.NODE_ENV = 'production'
-const { startWebApp, WebAppRefused } = await load(modules.web)
 const port = Number(process.env.WEB_PORT ?? 3000)
-let web
 try {
+  const { startWebApp } = await load(modules.web)
   web = await startWebApp({
     port,
     distDir: process.env.NEXT_DIST_DIR ?? '.next',
@@ -47,18 +59,7 @@ try {
     apiDescription: `the API in this process (also at ${api.url})`,
   })
 } catch (err) {
-  console.error(err instanceof WebAppRefused ? `The web app does not start: ${err.message}` : err)
-  await api.stop()
-  process.exit(1)
+  // WebAppRefused says why in words; anything else is a fault to show whole.
+  console.error(err?.name === 'WebAppRefused' ? `The web app does not start: ${err.message}` : err)
+  await stop(1)
 }
-
-let stopping = false
-const stop = async () => {
-  if (stopping) return
-  stopping = true
-  // The API ends the live-sync streams, which the web app's connections carry too.
-  await Promise.all([api.stop(), web.close()])
-  process.exit(0)
-}
-process.on('SIGTERM', () => void stop())
-process.on('SIGINT', () => void stop())

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -144,6 +145,39 @@ describe('npm start with NODE_ENV=development exported', { timeout: 600_000 }, (
     for (const unit of [API, WEB_SERVER]) assert.equal(buildProblem(unit), undefined, `${unit.name} was compiled`)
     assert.match(s.output(), /\/api\/\* to the API in this process/)
     await stop(s)
+  })
+
+  it('when stopped, finishes a request already on the web port before it closes the database', async () => {
+    const s = await start()
+    await expectReady(s)
+    const body = JSON.stringify({ email: `drain-${process.pid}@example.com`, password: 'a sturdy passphrase 42' })
+    let send: (rest: string) => void = () => {}
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: s.webPort,
+          path: '/api/auth/signup',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
+      req.on('error', reject)
+      req.write(body.slice(0, 10)) // the sign-up is under way, waiting for the rest of its body
+      send = (rest) => req.end(rest)
+    })
+    // Settled as it happens (a reset must not go unhandled while the test sleeps).
+    const status = answer.then(String, (err: Error) => err.message)
+    await sleep(300)
+    killGroup(s.child, 'SIGTERM')
+    await sleep(700) // the stop is under way meanwhile
+    send(body.slice(10))
+    assert.equal(await status, '201', `the sign-up was answered, not cut off:\n${s.output()}`)
+    assert.equal(await s.exited, 0, s.output())
   })
 
   it('answers /api/* on the web port from the API in the same process, live-sync streams included', async () => {

@@ -33,8 +33,12 @@ export type RunningApi = {
   url: string
   /** Answers one request that arrived on another server: the web app's, under `npm start`. */
   handle(req: IncomingMessage, res: ServerResponse): void
-  /** Drains the API's own connections, then closes its streams, services and database. */
-  stop(): Promise<void>
+  /**
+   * Ends the live-sync streams, drains the API's own connections and, at the same time, whatever
+   * `alsoDrain` drains (the web app's server, whose requests reach `handle`); only then closes the
+   * services and the database those requests use.
+   */
+  stop(options?: { alsoDrain?: () => Promise<void> }): Promise<void>
 }
 
 /** What to print when startApi failed: the bad variables, or the fault without the values a query was given. */
@@ -98,13 +102,13 @@ export async function startApi(env: Record<string, string | undefined>): Promise
   return {
     url: http.url,
     handle: getRequestListener(app.fetch),
-    stop() {
+    stop({ alsoDrain } = {}) {
       stopped ??= (async () => {
         stopping = true
         log.info('shutting down: draining connections')
         // Streams never finish on their own; their clients resume on another instance (API.md).
         services.streams.closeAll()
-        await http.close(SHUTDOWN_GRACE_MS, SHUTDOWN_LINGER_MS)
+        await Promise.all([http.close(SHUTDOWN_GRACE_MS, SHUTDOWN_LINGER_MS), alsoDrain?.()])
         await services.close()
         await database.close()
         log.info('stopped')

@@ -20,7 +20,9 @@ type CreateNext = typeof import('next').default
 const next = ((nextModule as { default?: CreateNext }).default ?? nextModule) as CreateNext
 
 /** The web app will not start, and why, in words for whoever ran it. */
-export class WebAppRefused extends Error {}
+export class WebAppRefused extends Error {
+  override name = 'WebAppRefused'
+}
 
 export type WebAppOptions = {
   port: number

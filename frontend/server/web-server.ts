@@ -22,9 +22,21 @@ export type WebServerOptions = {
   publicUrl: string
 }
 
+/**
+ * Slow clients cannot hold a connection open for long (slowloris): the API's own server's limits
+ * (backend/src/http/listen.ts), since under `npm start` this server takes the API's requests.
+ */
+const SERVER_OPTIONS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  maxHeaderSize: 16_384,
+  connectionsCheckingInterval: 1_000,
+} as const
+
 export function createWebServer({ pages, api, publicUrl }: WebServerOptions): Server {
   const hsts = strictTransportSecurity(publicUrl)
-  return createServer((req, res) => {
+  return createServer(SERVER_OPTIONS, (req, res) => {
     if (isApiPath(req.url)) return api(req, res)
     if (hsts) res.setHeader('Strict-Transport-Security', hsts)
     void pages(req, res)
