@@ -63,7 +63,7 @@ const envSchema = z.object({
   CORS_ORIGINS: list.pipe(z.array(origin)),
   /** Proxies whose X-Forwarded-For is believed (IPs or CIDR blocks, comma-separated). */
   TRUSTED_PROXIES: list.pipe(z.array(ipOrCidr)),
-  /** With it, X-Forwarded-For counts only on requests carrying it in X-Taskwell-Proxy-Secret (npm start sets it). */
+  /** With it, X-Forwarded-For counts only on requests carrying it in X-Taskwell-Proxy-Secret (the web unit's proxy sends it). */
   TRUSTED_PROXY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
