@@ -10,7 +10,9 @@ export type Unit = {
 export declare const API: Unit
 export declare const WEB_SERVER: Unit
 export declare const API_SERVER_JS: string
-export declare const WEB_SERVER_JS: string
+export declare const API_START_JS: string
+export declare const WEB_APP_JS: string
 export declare function sourceDigest(unit: Unit): string
 export declare function buildProblem(unit: Unit): string | undefined
 export declare function compile(unit: Unit): number
+export declare function compileIfStale(unit: Unit, hint?: string): number

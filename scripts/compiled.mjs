@@ -50,7 +50,9 @@ export const WEB_SERVER = {
 }
 
 export const API_SERVER_JS = join(BACKEND, 'dist', 'server.js')
-export const WEB_SERVER_JS = join(FRONTEND, 'dist-server', 'server.js')
+/** What `npm start`'s one process (scripts/start-together.mjs) loads in production: the API's start, and the web app's. */
+export const API_START_JS = join(BACKEND, 'dist', 'start-api.js')
+export const WEB_APP_JS = join(FRONTEND, 'dist-server', 'server', 'web-app.js')
 
 const markerOf = (unit) => join(unit.dir, unit.out, 'build-info.json')
 
@@ -96,4 +98,15 @@ export function compile(unit) {
   writeFileSync(partial, JSON.stringify({ sourceDigest: digest, builtAt: new Date().toISOString() }, null, 2))
   renameSync(partial, markerOf(unit))
   return 0
+}
+
+/**
+ * Compiles `unit` when its build may not be run (buildProblem), saying so first, with `hint`
+ * after the reason. Returns compile's exit status, or 0 when the build was current.
+ */
+export function compileIfStale(unit, hint = '') {
+  const problem = buildProblem(unit)
+  if (!problem) return 0
+  console.log(`Compiling ${unit.name} (${problem}${hint})…`)
+  return compile(unit)
 }

@@ -9,16 +9,21 @@
  * With NODE_ENV=production both are the compiled builds (decision 026; scripts/start.ts makes
  * them first), loaded on plain node; otherwise tsx runs their sources.
  */
+import { pathToFileURL } from 'node:url'
+import { API_START_JS, WEB_APP_JS } from './compiled.mjs'
+
 const production = process.env.NODE_ENV === 'production'
-const root = new URL('..', import.meta.url)
 const modules = production
-  ? { api: 'backend/dist/start-api.js', web: 'frontend/dist-server/server/web-app.js' }
-  : { api: 'backend/src/start-api.ts', web: 'frontend/server/web-app.ts' }
+  ? { api: pathToFileURL(API_START_JS), web: pathToFileURL(WEB_APP_JS) }
+  : {
+      api: new URL('../backend/src/start-api.ts', import.meta.url),
+      web: new URL('../frontend/server/web-app.ts', import.meta.url),
+    }
 if (!production) {
   const { register } = await import('tsx/esm/api')
   register()
 }
-const load = (path) => import(new URL(path, root).href)
+const load = (url) => import(url.href)
 
 const { startApi, startFailure } = await load(modules.api)
 let api

@@ -12,7 +12,7 @@ import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { compiledDestinations, isServableBuild } from '../frontend/server/compiled-destinations'
 import { buildWebApp } from '../frontend/server/web-build'
-import { API, buildProblem, compile, WEB_SERVER } from './compiled.mjs'
+import { API, compileIfStale, WEB_SERVER } from './compiled.mjs'
 
 const dev = process.argv.includes('--dev')
 /** Production runs the API and the web app's server compiled, on plain node (decision 026); otherwise tsx runs their sources. */
@@ -129,10 +129,7 @@ async function main() {
   }
   if (production) {
     for (const unit of [API, WEB_SERVER]) {
-      const problem = buildProblem(unit)
-      if (!problem) continue
-      console.log(`Compiling ${unit.name} (${problem}; \`npm run build\` rebuilds it)…`)
-      const status = compile(unit)
+      const status = compileIfStale(unit, '; `npm run build` rebuilds it')
       if (status !== 0) process.exit(status)
     }
   }

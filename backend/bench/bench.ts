@@ -62,8 +62,7 @@ async function loadBench() {
         // npm start's two ports take turns going first: the second measured meets a warmer process.
         const order = server === 'npm start' && i % 2 === 1 ? [...mine].reverse() : mine
         for (const scenario of order) {
-          const ctx = { target, api: running, npmStart, reader, list, writers, results: run.results }
-          run.results.set(scenario.key, await scenario.run(ctx))
+          run.results.set(scenario.key, await scenario.run({ target, api: running, npmStart, reader, list, writers }))
         }
         const after = loadavg()[0] ?? 0
         const load = `load average (1 min) ${before.toFixed(1)} before, ${after.toFixed(1)} after`

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isServableBuild } from '../../frontend/server/compiled-destinations.js'
 import { buildWebApp } from '../../frontend/server/web-build.js'
-import { API, buildProblem, compile, WEB_SERVER } from '../../scripts/compiled.mjs'
+import { API, compileIfStale, WEB_SERVER } from '../../scripts/compiled.mjs'
 import type { Target } from '../testkit/databases.js'
 import { SERVER_ARGS, type ServerProcess, startServerAndWait, terminate } from '../testkit/server-process.js'
 import type { NpmStart } from './scenarios/context.js'
@@ -49,13 +49,9 @@ export const stop = (server: ServerProcess) => terminate(server, 10_000)
 export function apiArgs(): { args: string[]; runAs: string } {
   const tsx = { args: SERVER_ARGS, runAs: 'tsx (`node --import tsx src/server.ts`)' }
   if (process.argv.includes('--tsx')) return tsx
-  const problem = buildProblem(API)
-  if (problem) {
-    console.log(`Compiling the API (${problem})…`)
-    if (compile(API) !== 0) {
-      console.warn('The API did not compile: measuring it through tsx instead.')
-      return { ...tsx, runAs: `${tsx.runAs}, as the sources did not compile` }
-    }
+  if (compileIfStale(API) !== 0) {
+    console.warn('The API did not compile: measuring it through tsx instead.')
+    return { ...tsx, runAs: `${tsx.runAs}, as the sources did not compile` }
   }
   return { args: ['dist/server.js'], runAs: 'compiled (`node dist/server.js`)' }
 }
@@ -98,10 +94,7 @@ export async function startNpmStart(target: Target, webPort: number, apiPort: nu
     console.log(`built the web app in ${((Date.now() - started) / 1000).toFixed(0)} s`)
   }
   for (const unit of [API, WEB_SERVER]) {
-    const problem = buildProblem(unit)
-    if (!problem) continue
-    console.log(`Compiling ${unit.name} (${problem})…`)
-    if (compile(unit) !== 0) throw new Error(`${unit.name} did not compile`)
+    if (compileIfStale(unit) !== 0) throw new Error(`${unit.name} did not compile`)
   }
   const server = await start(
     "npm start's server",

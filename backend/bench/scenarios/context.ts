@@ -10,7 +10,7 @@ export type NpmStart = { process: ServerProcess; web: string; api: string }
 
 export type Context = {
   target: Target
-  /** The API on its own, as a deployment runs it; stopped while npm start's server is measured. */
+  /** The server process being measured: the API on its own, or npm start's server in its phase. */
   api: ServerProcess
   /** `npm start`'s server, for the scenarios that measure it (the API is stopped meanwhile). */
   npmStart: NpmStart | undefined
@@ -20,8 +20,6 @@ export type Context = {
   list: LoadRequest
   /** 50 users who create (one per connection's worth of load), so no user's version row is a queue. */
   writers: Session[]
-  /** A run's earlier results by scenario key, for scenarios measured beside another (the flood beside the list). */
-  results: Map<string, Result>
 }
 
 export type Scenario = {
